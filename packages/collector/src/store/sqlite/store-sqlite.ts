@@ -1,0 +1,116 @@
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import type { PatchResult, Store, StoredErrorReport, StoredSession } from '../store.js';
+import { createReads } from './reads.js';
+import { toIngestRow } from './rows.js';
+import { applyPragmas, migrate } from './schema.js';
+import { createWriterClient } from './writer-client.js';
+import type { PatchOutcome } from './writes.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; created with its schema when missing. */
+  path: string;
+  /** WAL pages before the writer checkpoints by itself. Default 20,000 (about 80 MB): the checkpoint thread normally gets there first. */
+  walAutocheckpoint?: number;
+  /** How often the checkpoint thread runs a PASSIVE checkpoint, in ms; 0 turns it off. Default 500. */
+  checkpointIntervalMs?: number;
+}
+
+/**
+ * The SQLite store: one writer thread doing group commits, the checkpointer on a
+ * second thread, and reads on this thread's own read-only connection (WAL lets
+ * them run beside the writer).
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store & { ready: Promise<void> } {
+  const walAutocheckpoint = options.walAutocheckpoint ?? 20_000;
+  const setup = new Database(options.path);
+  applyPragmas(setup, { walAutocheckpoint });
+  migrate(setup);
+  setup.close();
+
+  const reader = new Database(options.path, { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000');
+  reader.pragma('cache_size = -65536');
+  const reads = createReads(reader);
+  const writer = createWriterClient(options.path, {
+    walAutocheckpoint,
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 500,
+  });
+
+  const fileSize = (path: string) => {
+    try {
+      return statSync(path).size;
+    } catch {
+      return 0;
+    }
+  };
+
+  return {
+    ready: writer.ready,
+    async ingest(items) {
+      if (items.length === 0) return [];
+      const changes = await writer.run<number[]>({ op: 'ingest', rows: items.map(toIngestRow) });
+      return changes.map((n) => (n === 1 ? 'accepted' : 'duplicate'));
+    },
+    async quarantine(items) {
+      if (items.length > 0) await writer.run({ op: 'quarantine', items });
+    },
+    async createSession(session, receipt) {
+      const now = receipt.receivedAt;
+      const created = await writer.run<boolean>({ op: 'createSession', session, ...receipt, now });
+      return { created, session: reads.session(session.sessionId) as StoredSession };
+    },
+    async patchSession(sessionId, patch, now): Promise<PatchResult> {
+      const outcome = await writer.run<PatchOutcome>({ op: 'patchSession', sessionId, patch, now });
+      if (outcome.status === 'updated') return { status: 'updated', session: reads.session(sessionId) as StoredSession };
+      if (outcome.status === 'not_found') return outcome;
+      return {
+        status: 'conflict',
+        path: 'status',
+        rule: 'transition',
+        message: `a ${outcome.from} session cannot become ${outcome.to}; only active sessions change status`,
+      };
+    },
+    async getSession(sessionId) {
+      return reads.session(sessionId);
+    },
+    async listSessions(query) {
+      return reads.sessions(query);
+    },
+    async getRecord(kind, eventId) {
+      return reads.record(kind, eventId) as never;
+    },
+    async listUiEvents(query) {
+      return reads.uiEvents(query);
+    },
+    async listSessionEvents(sessionId, page) {
+      return reads.sessionEvents(sessionId, page);
+    },
+    async listPerformance(query) {
+      return reads.performance(query);
+    },
+    async listErrors(query) {
+      return reads.errors(query);
+    },
+    async resolveError(id, now) {
+      const found = await writer.run<boolean>({ op: 'resolveError', id, now });
+      return found ? (reads.record('error', id) as StoredErrorReport) : undefined;
+    },
+    async listProgress(query) {
+      return reads.progress(query);
+    },
+    async listRejected(query) {
+      return reads.rejected(query);
+    },
+    purgeBefore(cutoff) {
+      return writer.run<number>({ op: 'purge', cutoff });
+    },
+    sizeBytes() {
+      return fileSize(options.path) + fileSize(`${options.path}-wal`);
+    },
+    async close() {
+      await writer.close();
+      reader.close();
+    },
+  };
+}

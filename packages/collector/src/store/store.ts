@@ -1,0 +1,135 @@
+import type {
+  ErrorQuerySchema,
+  PageQuerySchema,
+  PerformanceQuerySchema,
+  ProgressQuerySchema,
+  RejectedQuerySchema,
+  SessionQuerySchema,
+  UiEventQuerySchema,
+} from '@waymark/protocol';
+import type {
+  ClientReport,
+  ErrorReport,
+  FieldError,
+  ItemKind,
+  PerformanceMetric,
+  ProgressEvent,
+  Purchase,
+  Session,
+  SessionPatch,
+  UiEvent,
+} from '@waymark/protocol/types';
+import type { z } from 'zod';
+
+/** Arrival facts the collector adds to every stored record. */
+export interface Receipt {
+  /** Collector clock when the request arrived (epoch ms). */
+  receivedAt: number;
+  /** receivedAt − (sentAt − timestamp) when the envelope carried `sentAt`: the device time corrected for clock skew. */
+  derivedTimestamp?: number;
+}
+
+type Stored<T> = T & { eventId: string } & Receipt;
+export type StoredProgressEvent = Stored<ProgressEvent>;
+export type StoredUiEvent = Stored<UiEvent>;
+export type StoredPerformanceMetric = Stored<PerformanceMetric>;
+export type StoredErrorReport = Stored<ErrorReport> & { id: string; resolved: boolean; resolvedAt?: number };
+export type StoredPurchase = Stored<Purchase>;
+export type StoredSession = Session & { createdAt: number; updatedAt: number } & Receipt;
+
+/** A validated item ready to store; `eventId` is always set (given or derived). */
+export type PreparedItem = Receipt &
+  (
+    | { kind: 'progress'; record: ProgressEvent & { eventId: string } }
+    | { kind: 'session'; record: Session & { eventId: string } }
+    | { kind: 'ui_event'; record: UiEvent & { eventId: string } }
+    | { kind: 'performance'; record: PerformanceMetric & { eventId: string } }
+    | { kind: 'error'; record: ErrorReport & { eventId: string } }
+    | { kind: 'purchase'; record: Purchase & { eventId: string } }
+    | { kind: 'client_report'; record: ClientReport & { eventId: string } }
+  );
+
+/** Whether an item was stored now or had been stored before. */
+export type IngestOutcome = 'accepted' | 'duplicate';
+
+/** Something a client sent that broke the contract, kept with its reasons. */
+export interface RejectedItem {
+  receivedAt: number;
+  route: string;
+  kind: ItemKind | null;
+  index: number | null;
+  errors: FieldError[];
+  /** The item as sent, as JSON text, truncated to a bounded size. */
+  body: string;
+}
+export type StoredRejectedItem = RejectedItem & { id: string };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type PageQuery = z.output<typeof PageQuerySchema>;
+export type SessionQuery = z.output<typeof SessionQuerySchema>;
+export type UiEventQuery = z.output<typeof UiEventQuerySchema>;
+export type PerformanceQuery = z.output<typeof PerformanceQuerySchema>;
+export type ErrorQuery = z.output<typeof ErrorQuerySchema>;
+export type ProgressQuery = z.output<typeof ProgressQuerySchema>;
+export type RejectedQuery = z.output<typeof RejectedQuerySchema>;
+
+export type PatchResult =
+  | { status: 'updated'; session: StoredSession }
+  | { status: 'not_found' }
+  | { status: 'conflict'; path: string; rule: string; message: string };
+
+export type StoredByKind = {
+  progress: StoredProgressEvent;
+  ui_event: StoredUiEvent;
+  performance: StoredPerformanceMetric;
+  error: StoredErrorReport;
+  purchase: StoredPurchase;
+};
+
+/**
+ * Where the collector keeps records. Writes resolve only after they are committed;
+ * every write is idempotent on the item's `eventId` (and, for UI events, on
+ * sessionId + sequenceNo), so a retried delivery is stored once.
+ */
+export interface Store {
+  /** Stores validated items in one commit; answers per item whether it was new. */
+  ingest(items: PreparedItem[]): Promise<IngestOutcome[]>;
+  /** Keeps rejected input with its reasons. */
+  quarantine(items: RejectedItem[]): Promise<void>;
+  /** Creates a session; `created` is false when the sessionId was already stored (nothing changes then). */
+  createSession(session: Session, receipt: Receipt): Promise<{ created: boolean; session: StoredSession }>;
+  /** Updates named fields of a session; a terminal status cannot move to another status. */
+  patchSession(sessionId: string, patch: SessionPatch, now: number): Promise<PatchResult>;
+  getSession(sessionId: string): Promise<StoredSession | undefined>;
+  listSessions(query: SessionQuery): Promise<Page<StoredSession>>;
+  getRecord<K extends keyof StoredByKind>(kind: K, eventId: string): Promise<StoredByKind[K] | undefined>;
+  listUiEvents(query: UiEventQuery): Promise<Page<StoredUiEvent>>;
+  /** A session's UI events in sequenceNo order. */
+  listSessionEvents(sessionId: string, page: PageQuery): Promise<Page<StoredUiEvent>>;
+  listPerformance(query: PerformanceQuery): Promise<Page<StoredPerformanceMetric>>;
+  listErrors(query: ErrorQuery): Promise<Page<StoredErrorReport>>;
+  /** Marks an error resolved; undefined when the id is unknown. */
+  resolveError(id: string, now: number): Promise<StoredErrorReport | undefined>;
+  listProgress(query: ProgressQuery): Promise<Page<StoredProgressEvent>>;
+  listRejected(query: RejectedQuery): Promise<Page<StoredRejectedItem>>;
+  /** Deletes records received before `cutoff`; answers how many went. */
+  purgeBefore(cutoff: number): Promise<number>;
+  /** Bytes on disk (database and its write-ahead log). */
+  sizeBytes(): number;
+  /** Finishes in-flight writes and closes cleanly. */
+  close(): Promise<void>;
+}
+
+/** The store could not take the write (disk, engine): not the client's fault, so 503 and retry. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+/** A page cursor that the store did not issue. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
