@@ -37,7 +37,7 @@ export function createCollector(options: CollectorOptions = {}): Collector {
   const app = createApp({ store, now: o.now, keys: { writeKey: o.writeKey, adminKey: o.adminKey }, metrics, maxBodyBytes: o.maxBodyBytes, log });
 
   const purge = () => store.purgeBefore(o.now() - o.retentionDays * DAY_MS).catch(() => 0);
-  const ready = (sqlite?.ready ?? Promise.resolve()).then(() => void purge());
+  const ready = (sqlite?.ready ?? Promise.resolve()).then(purge).then(() => undefined);
   const timer = setInterval(purge, PURGE_EVERY_MS);
   timer.unref();
 

@@ -46,12 +46,15 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[], input: unknow
   const out: FieldError[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
+    // zod reports an absent enum or literal as invalid_value: both mean the field is missing.
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined) {
+      out.push({ path: joinPath(path), rule: 'required', message: 'is required' });
+      continue;
+    }
     switch (issue.code) {
-      case 'invalid_type': {
-        const missing = valueAt(input, issue.path) === undefined;
-        out.push({ path: joinPath(path), rule: missing ? 'required' : 'type', message: missing ? 'is required' : `must be ${issue.expected}` });
+      case 'invalid_type':
+        out.push({ path: joinPath(path), rule: 'type', message: `must be ${issue.expected}` });
         break;
-      }
       case 'unrecognized_keys':
         for (const key of issue.keys) out.push({ path: joinPath([...path, key]), rule: 'unknown_key', message: 'is not a known field' });
         break;

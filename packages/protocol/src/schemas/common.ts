@@ -11,7 +11,7 @@ export const id = () =>
     .string()
     .min(1)
     .max(LIMITS.idLength)
-    .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
+    .regex(/^[\x21-\x7e]*$/, { error: 'must be printable ASCII without spaces' });
 
 /** A short label such as a service, step or reason code. */
 export const label = () => z.string().min(1).max(LIMITS.labelLength);

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -9,7 +11,7 @@ export function spawnThread(name: string, workerData: unknown): Worker {
   const self = import.meta.url;
   if (!self.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, self), { workerData });
   const entry = new URL(`./${name}.ts`, self).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
+  const tsx = pathToFileURL(createRequire(self).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const boot = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(entry)});`;
   return new Worker(boot, { eval: true, workerData });
 }
