@@ -63,7 +63,7 @@ describe('without keys', () => {
     expect((await from('::1')).status).toBe(200);
     const remote = await from('10.1.2.3');
     expect(remote.status).toBe(403);
-    expect((await remote.json()).error.errors[0]).toMatchObject({ path: 'authorization', rule: 'loopback_only' });
+    expect(((await remote.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ path: 'authorization', rule: 'loopback_only' });
     await collector.close();
     cleanup();
   });

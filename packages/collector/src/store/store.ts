@@ -116,7 +116,11 @@ export interface Store {
   resolveError(id: string, now: number): Promise<StoredErrorReport | undefined>;
   listProgress(query: ProgressQuery): Promise<Page<StoredProgressEvent>>;
   listRejected(query: RejectedQuery): Promise<Page<StoredRejectedItem>>;
-  /** Deletes records received before `cutoff`; answers how many went. */
+  /**
+   * Deletes records received before `cutoff`, oldest arrival first; answers how many
+   * went. A record that arrived after a newer one (a clock stepped back) may outlive
+   * the cutoff until that newer one expires too; nothing goes early.
+   */
   purgeBefore(cutoff: number): Promise<number>;
   /** Bytes on disk (database and its write-ahead log). */
   sizeBytes(): number;
