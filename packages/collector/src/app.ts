@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { CollectorEnv } from './http/env.js';
 import type { RouteDeps } from './http/deps.js';
@@ -8,6 +7,7 @@ import { allowedMethods } from './http/method-check.js';
 import type { Metrics } from './metrics.js';
 import { requireAccess, type Keys } from './middleware/auth.js';
 import { limitBody } from './middleware/body-limit.js';
+import { corsAnyOrigin } from './middleware/cors.js';
 import { requestLog, type Logger } from './middleware/request-log.js';
 import { batchRoutes } from './routes/batch.js';
 import { errorRoutes } from './routes/errors.js';
@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): Hono<CollectorEnv> {
   app.use('*', requestLog(deps.metrics, deps.log, deps.now));
   app.use(
     '/api/*',
-    cors({ origin: '*', allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'X-Waymark-Key'], maxAge: 86_400 }),
+    corsAnyOrigin({ allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'X-Waymark-Key'], maxAge: 86_400 }),
   );
   app.use('*', limitBody(deps.maxBodyBytes));
   // Sending data needs the write key; reading or changing it needs the admin key.

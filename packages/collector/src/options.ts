@@ -36,7 +36,7 @@ export interface CollectorOptions {
   now?: () => number;
   /** Request log: a function taking each JSON line, or false for none. Default: JSON lines on stdout. */
   log?: Logger | false;
-  /** SQLite: WAL pages before the writer checkpoints by itself. Default 20,000. */
+  /** SQLite: WAL pages before the writer checkpoints by itself. Default 50,000 (about 200 MB). */
   walAutocheckpoint?: number;
   /** SQLite: background PASSIVE checkpoint period in ms, 0 for none. Default 500. */
   checkpointIntervalMs?: number;

@@ -80,6 +80,23 @@ describe('bad input', () => {
     expect(status).toBe(413);
   });
 
+  it('rejects items whose kind is a prototype key, counts nothing onto Object.prototype and keeps the valid items', async () => {
+    const items = [{ kind: '__proto__', ...progress(1) }, { kind: 'constructor', ...progress(2) }, { kind: 'toString' }, { kind: 'progress', ...progress(3) }];
+    const text = JSON.stringify({ sentAt: Date.now(), sdk: { name: 'x', version: '1' }, items });
+    const answer = await send(c.url, 'POST', '/api/batch', text);
+    expect(answer.status).toBe(200);
+    expect(answer.body.accepted).toBe(1);
+    expect(answer.body.rejected.map((r: { index: number; errors: Array<{ path: string }> }) => [r.index, r.errors[0]!.path])).toEqual([
+      [0, 'kind'],
+      [1, 'kind'],
+      [2, 'kind'],
+    ]);
+    const proto = Object.prototype as Record<string, unknown>;
+    expect([proto.accepted, proto.rejected, proto.duplicates]).toEqual([undefined, undefined, undefined]);
+    const metrics = await fetch(`${c.url}/metrics`).then((r) => r.text());
+    expect(metrics).not.toMatch(/kind="(__proto__|constructor|toString)"/);
+  });
+
   it('answers an unknown route with 404 JSON and a wrong method with 405 and Allow', async () => {
     const missing = await send(c.url, 'GET', '/api/teleport');
     expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);

@@ -32,6 +32,22 @@ export function describeStoreContract(engine: string, open: () => Promise<{ stor
       expect(ids.length).toBe(outcomes.filter((o) => o === 'accepted').length);
     });
 
+    it('fails a write alone: the other writes of the same commit group are kept', async () => {
+      // A record with no traceId breaks a NOT NULL column; the validator normally stops it first.
+      const broken = { ...prepared(5_000, 'broken'), record: { ...prepared(5_000).record, traceId: null } } as unknown as PreparedItem;
+      const writes = [
+        store.ingest([prepared(5_001, 'group-a')]),
+        store.ingest([broken, prepared(5_002, 'same-job-as-broken')]),
+        store.ingest([prepared(5_003, 'group-b')]),
+      ];
+      const settled = await Promise.allSettled(writes);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await store.getRecord('progress', 'group-a')).toBeDefined();
+      expect(await store.getRecord('progress', 'group-b')).toBeDefined();
+      // The failed write is all or nothing: its valid row was not stored either.
+      expect(await store.getRecord('progress', 'same-job-as-broken')).toBeUndefined();
+    });
+
     it('answers an ingest only after its rows are readable', async () => {
       const [outcome] = await store.ingest([prepared(1, 'visible-at-once')]);
       expect(outcome).toBe('accepted');

@@ -19,6 +19,6 @@ export function batchRoutes({ store, now }: RouteDeps) {
       return invalid(c, envelope.errors);
     }
     const { items, sentAt } = envelope.value;
-    return answerBatch(c, await ingestBatch(store, items, { route: '/api/batch', receivedAt, sentAt }), 'items');
+    return answerBatch(c, ingestBatch(store, items, { route: '/api/batch', receivedAt, sentAt }), 'items');
   });
 }

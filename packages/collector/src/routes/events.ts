@@ -16,7 +16,7 @@ export function eventRoutes({ store, now }: RouteDeps) {
       if (!body.ok) return body.response;
       const batch = validate(UiEventBatchSchema, body.value);
       if (!batch.ok) return invalid(c, batch.errors);
-      return answerBatch(c, await ingestBatch(store, batch.value.events, { route: '/api/events/batch', receivedAt: now() }, 'ui_event'), 'events');
+      return answerBatch(c, ingestBatch(store, batch.value.events, { route: '/api/events/batch', receivedAt: now() }, 'ui_event'), 'events');
     })
     .get('/', async (c) => {
       const q = readQuery(c, UiEventQuerySchema);

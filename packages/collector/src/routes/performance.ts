@@ -26,7 +26,7 @@ export function performanceRoutes({ store, now }: RouteDeps) {
       if (!batch.ok) return invalid(c, batch.errors);
       return answerBatch(
         c,
-        await ingestBatch(store, batch.value.metrics, { route: '/api/performance/batch', receivedAt: now() }, 'performance'),
+        ingestBatch(store, batch.value.metrics, { route: '/api/performance/batch', receivedAt: now() }, 'performance'),
         'metrics',
       );
     })

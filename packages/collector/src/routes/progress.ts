@@ -18,7 +18,7 @@ export function progressRoutes({ store, now }: RouteDeps) {
       if (Array.isArray(body.value)) {
         const list = validate(ProgressListSchema, body.value);
         if (!list.ok) return invalid(c, list.errors);
-        return answerBatch(c, await ingestBatch(store, list.value, arrival, 'progress'), '');
+        return answerBatch(c, ingestBatch(store, list.value, arrival, 'progress'), '');
       }
       const outcome = await ingestOne(store, 'progress', body.value, arrival);
       c.set('counts', outcome.counts);

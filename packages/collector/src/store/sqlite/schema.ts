@@ -154,6 +154,13 @@ export const RETAINED_TABLES = [
   ['rejected_items', 'received_at'],
 ] as const;
 
+/**
+ * Default `wal_autocheckpoint`, in pages (about 200 MB). The writer's own
+ * checkpoint runs inside a commit and waits on fsync; at this size the checkpoint
+ * thread does most of the copying and the writer's share comes seldom.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 50_000;
+
 export interface PragmaOptions {
   /** Pages in the WAL before a writer checkpoints on its own; large when a background thread checkpoints. */
   walAutocheckpoint: number;

@@ -3,14 +3,14 @@ import { statSync } from 'node:fs';
 import type { PatchResult, Store, StoredErrorReport, StoredSession } from '../store.js';
 import { createReads } from './reads.js';
 import { toIngestRow } from './rows.js';
-import { applyPragmas, migrate } from './schema.js';
+import { applyPragmas, migrate, WAL_AUTOCHECKPOINT_PAGES } from './schema.js';
 import { createWriterClient } from './writer-client.js';
 import type { PatchOutcome } from './writes.js';
 
 export interface SqliteStoreOptions {
   /** Database file; created with its schema when missing. */
   path: string;
-  /** WAL pages before the writer checkpoints by itself. Default 20,000 (about 80 MB): the checkpoint thread normally gets there first. */
+  /** WAL pages before the writer checkpoints by itself, inside a commit. Default 50,000 (about 200 MB); the checkpoint thread has copied most of them by then. */
   walAutocheckpoint?: number;
   /** How often the checkpoint thread runs a PASSIVE checkpoint, in ms; 0 turns it off. Default 500. */
   checkpointIntervalMs?: number;
@@ -22,7 +22,7 @@ export interface SqliteStoreOptions {
  * them run beside the writer).
  */
 export function createSqliteStore(options: SqliteStoreOptions): Store & { ready: Promise<void> } {
-  const walAutocheckpoint = options.walAutocheckpoint ?? 20_000;
+  const walAutocheckpoint = options.walAutocheckpoint ?? WAL_AUTOCHECKPOINT_PAGES;
   const setup = new Database(options.path);
   applyPragmas(setup, { walAutocheckpoint });
   migrate(setup);
@@ -47,10 +47,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
 
   return {
     ready: writer.ready,
-    async ingest(items) {
-      if (items.length === 0) return [];
-      const changes = await writer.run<number[]>({ op: 'ingest', rows: items.map(toIngestRow) });
-      return changes.map((n) => (n === 1 ? 'accepted' : 'duplicate'));
+    // Not async: a suspended frame would keep `items` alive until the commit (see ingestBatch).
+    ingest(items) {
+      if (items.length === 0) return Promise.resolve([]);
+      return writer
+        .run<number[]>({ op: 'ingest', rows: items.map(toIngestRow) })
+        .then((changes) => changes.map((n) => (n === 1 ? 'accepted' : 'duplicate')));
     },
     async quarantine(items) {
       if (items.length > 0) await writer.run({ op: 'quarantine', items });

@@ -19,33 +19,35 @@ const SESSION_COLUMNS =
   'session_id, device_id, store_id, group_id, country_code, started_at, ended_at, status, exit_stage, body, created_at, updated_at, received_at, derived_ts';
 const SESSION_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
 
+/**
+ * The INSERT of each record kind. A replayed item hits a UNIQUE constraint and is
+ * skipped, which is what makes ingest idempotent. Exported so benchmarks time the very
+ * statements the writer runs.
+ */
+export const INSERT_SQL = {
+  progress: `INSERT INTO progress_events (event_id, trace_id, service, step, status, reason, meta, timestamp, schema_version, received_at, derived_ts)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  ui_event: `INSERT INTO ui_events (event_id, session_id, sequence_no, device_id, screen_id, event_type, timestamp, body, received_at, derived_ts)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  performance: `INSERT INTO performance_metrics (event_id, session_id, device_id, metric_type, success, duration_ms, timestamp, body, received_at, derived_ts)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  error: `INSERT INTO error_reports (event_id, session_id, device_id, severity, category, resolved, timestamp, body, received_at, derived_ts)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  purchase: `INSERT INTO purchases (event_id, session_id, device_id, timestamp, body, received_at, derived_ts)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  client_report: `INSERT INTO client_reports (event_id, device_id, overflow, rejected, quota, timestamp, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+} as const satisfies Record<Exclude<IngestRow['kind'], 'session'>, string>;
+
 /** Prepared statements of the writer connection, and the job functions that use them. */
 export function createWrites(db: Database.Database) {
   const insert = {
-    progress: db.prepare(
-      `INSERT INTO progress_events (event_id, trace_id, service, step, status, reason, meta, timestamp, schema_version, received_at, derived_ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ),
-    ui_event: db.prepare(
-      `INSERT INTO ui_events (event_id, session_id, sequence_no, device_id, screen_id, event_type, timestamp, body, received_at, derived_ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ),
-    performance: db.prepare(
-      `INSERT INTO performance_metrics (event_id, session_id, device_id, metric_type, success, duration_ms, timestamp, body, received_at, derived_ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ),
-    error: db.prepare(
-      `INSERT INTO error_reports (event_id, session_id, device_id, severity, category, resolved, timestamp, body, received_at, derived_ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ),
-    purchase: db.prepare(
-      `INSERT INTO purchases (event_id, session_id, device_id, timestamp, body, received_at, derived_ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ),
-    client_report: db.prepare(
-      `INSERT INTO client_reports (event_id, device_id, overflow, rejected, quota, timestamp, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ),
+    progress: db.prepare(INSERT_SQL.progress),
+    ui_event: db.prepare(INSERT_SQL.ui_event),
+    performance: db.prepare(INSERT_SQL.performance),
+    error: db.prepare(INSERT_SQL.error),
+    purchase: db.prepare(INSERT_SQL.purchase),
+    client_report: db.prepare(INSERT_SQL.client_report),
   };
   const sessionRevision = db.prepare('INSERT INTO session_revisions (event_id, session_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
   // A later revision replaces the stored one, except that a session already ended
