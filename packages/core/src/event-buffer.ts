@@ -1,0 +1,301 @@
+/**
+ * The outgoing queue. Every item is written ahead to Storage before a flush sends it,
+ * and leaves Storage only when the collector has acknowledged it, so a crash, a
+ * reload or a power cut at any point resends rather than loses; the collector's
+ * dedupe on `eventId` turns the resend into exactly-once storage.
+ */
+import type { BatchItem, DropCause, IngestResult } from '@waymark/protocol/types';
+import { backoffDelay, retryAfterMs } from './backoff.js';
+import type { WaymarkError } from './errors.js';
+import { newId } from './ids.js';
+import type { Clock, Platform, Storage, Transport } from './ports.js';
+
+declare function queueMicrotask(fn: () => void): void;
+
+/** Key prefix of queued items in Storage. */
+export const QUEUE_PREFIX = 'q:';
+
+export interface BufferOptions {
+  /** Items waiting that trigger a flush. */
+  flushAt: number;
+  /** Longest an item waits before a flush. */
+  flushIntervalMs: number;
+  /** Most items kept; beyond it the oldest are dropped and counted as `overflow`. */
+  maxQueue: number;
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  /** Largest beacon body; browsers refuse beacons over 64 KB in total. */
+  beaconBytes: number;
+  deviceId: () => string;
+  onError: (error: WaymarkError) => void;
+}
+
+/** Counters of a buffer's life. */
+export interface BufferStats {
+  /** Items waiting for an acknowledgement. */
+  pending: number;
+  /** Items the collector acknowledged (accepted or duplicate). */
+  sent: number;
+  /** Sends that failed and will be retried. */
+  failedAttempts: number;
+  /** Items dropped, by cause. */
+  dropped: Record<DropCause, number>;
+}
+
+interface Entry {
+  key: string;
+  item: BatchItem;
+  saved: boolean;
+  inFlight: boolean;
+}
+
+/** UTF-8 length of a string, counting each half of a surrogate pair as 3 bytes (an upper bound). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) n += c > 0x7ff ? 2 : 1;
+  }
+  return n;
+}
+
+/** Largest batch body; the collector takes 1 MiB by default. */
+const MAX_BATCH_BYTES = 512 * 1024;
+
+export type EventBuffer = ReturnType<typeof createEventBuffer>;
+
+/**
+ * Creates the buffer. `state` gives entries saved in the same atomic write as each
+ * group of items (the session and its sequence counter), so a counter is never ahead
+ * of, nor behind, the items it numbered.
+ */
+export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; transport: Transport; clock: Clock; platform: Platform }, state: () => Array<[string, unknown]>) {
+  const { transport, clock } = ports;
+  let storage = ports.storage;
+  const queue: Entry[] = [];
+  let unsaved: Entry[] = [];
+  let saveQueued = false;
+  /** Every storage operation runs on this chain, in order: a delete never overtakes its write. */
+  let io: Promise<unknown> = Promise.resolve();
+  let sending: Promise<void> | undefined;
+  let timer: unknown;
+  let attempt = 0;
+  let retryAt = 0;
+  let limit = o.flushAt;
+  let stopped = false;
+  const stats: BufferStats = { pending: 0, sent: 0, failedAttempts: 0, dropped: { overflow: 0, rejected: 0, quota: 0 } };
+  /** Drops not yet reported to the collector. */
+  const unreported: Record<DropCause, number> = { overflow: 0, rejected: 0, quota: 0 };
+
+  const onStorageFailure = (error: unknown) => {
+    if (storage === ports.storage) o.onError({ code: 'storage', message: `storage failed, keeping items in memory: ${String(error)}` });
+    storage = { get: async () => undefined, setMany: async () => {}, delMany: async () => {}, entries: async () => [] };
+  };
+  const run = (op: () => Promise<unknown>) => (io = io.then(op).catch(onStorageFailure));
+
+  function save() {
+    saveQueued = false;
+    const entries = unsaved;
+    unsaved = [];
+    // The state is copied now: the write runs later, when counters may have moved on.
+    const write: Array<[string, unknown]> = [...entries.map((e): [string, unknown] => [e.key, e.item]), ...JSON.parse(JSON.stringify(state()))];
+    // Saved also when storage failed: the items then live on in memory only, as reported.
+    run(() =>
+      storage
+        .setMany(write)
+        .catch(onStorageFailure)
+        .then(() => {
+          for (const e of entries) e.saved = true;
+        }),
+    );
+  }
+
+  function drop(entries: Entry[], cause: DropCause) {
+    remove(entries);
+    stats.dropped[cause] += entries.length;
+    unreported[cause] += entries.length;
+  }
+
+  function remove(entries: Entry[]) {
+    if (!entries.length) return;
+    const gone = new Set(entries);
+    for (let i = queue.length - 1; i >= 0; i--) if (gone.has(queue[i]!)) queue.splice(i, 1);
+    unsaved = unsaved.filter((e) => !gone.has(e));
+    run(() => storage.delMany(entries.map((e) => e.key)));
+  }
+
+  function arm() {
+    if (stopped || timer !== undefined || !queue.length) return;
+    timer = clock.setTimeout(
+      () => {
+        timer = undefined;
+        void flush(false);
+      },
+      Math.max(o.flushIntervalMs, retryAt - clock.now()),
+    );
+  }
+
+  function clientReport(): BatchItem | undefined {
+    const dropped: Partial<Record<DropCause, number>> = {};
+    let any = false;
+    for (const cause of ['overflow', 'rejected', 'quota'] as const) if (unreported[cause]) (dropped[cause] = unreported[cause]), (any = true);
+    return any ? { kind: 'client_report', eventId: newId(), deviceId: o.deviceId(), dropped, timestamp: clock.now() } : undefined;
+  }
+
+  /** Sends one batch; true when the loop should go on. */
+  async function sendOne(): Promise<boolean> {
+    // Wait for every write queued so far, including one queued while waiting.
+    for (let p; p !== io; ) await (p = io);
+    const batch: Entry[] = [];
+    const parts: string[] = [];
+    let bytes = 0;
+    for (const e of queue) {
+      if (batch.length >= limit) break;
+      if (!e.saved || e.inFlight) continue;
+      const json = JSON.stringify(e.item);
+      if (batch.length && bytes + json.length > MAX_BATCH_BYTES) break;
+      batch.push(e);
+      parts.push(json);
+      bytes += json.length;
+    }
+    if (!batch.length) return false;
+    const report = clientReport();
+    if (report) parts.push(JSON.stringify(report));
+    for (const e of batch) e.inFlight = true;
+    const body = `{"sentAt":${clock.now()},"sdk":${JSON.stringify(ports.platform.sdk)},"items":[${parts.join(',')}]}`;
+    const r = await transport.send(body).catch(() => ({ status: 0, body: undefined, retryAfter: undefined }));
+    for (const e of batch) e.inFlight = false;
+    const result = r.body as IngestResult | undefined;
+    const status = r.status;
+
+    if ((status >= 200 && status < 300) || (status === 400 && Array.isArray(result?.rejected))) {
+      attempt = 0;
+      limit = o.flushAt;
+      if (report) for (const [cause, n] of Object.entries(report.kind === 'client_report' ? report.dropped : {})) unreported[cause as DropCause] -= n ?? 0;
+      const rejected: Entry[] = [];
+      for (const { index, errors } of result?.rejected ?? []) {
+        const e = batch[index];
+        if (!e) continue;
+        rejected.push(e);
+        o.onError({ code: 'rejected', status, message: `collector rejected a ${e.item.kind} item`, item: e.item, errors });
+      }
+      const rejectedSet = new Set(rejected);
+      const acked = batch.filter((e) => !rejectedSet.has(e));
+      remove(acked);
+      stats.sent += acked.length;
+      drop(rejected, 'rejected');
+      return true;
+    }
+    if (status === 413 && batch.length > 1) {
+      limit = Math.ceil(batch.length / 2);
+      return true;
+    }
+    const retryable = status === 0 || status === 408 || status === 429 || status >= 500;
+    if (retryable || status === 401 || status === 403) {
+      if (!retryable) o.onError({ code: 'auth', status, message: `collector refused the write key (${status}); items are kept` });
+      stats.failedAttempts++;
+      attempt++;
+      const now = clock.now();
+      retryAt = now + Math.max(backoffDelay(attempt, o.minBackoffMs, o.maxBackoffMs), retryAfterMs(r.retryAfter, now) ?? 0);
+      return false;
+    }
+    // Any other answer means the collector will never take this batch as it is.
+    for (const e of batch) o.onError({ code: 'rejected', status, message: `collector answered ${status}`, item: e.item });
+    drop(batch, 'rejected');
+    return true;
+  }
+
+  /**
+   * Sends every saved item, batch by batch. Automatic flushes wait out a backoff;
+   * `force` (an explicit flush or shutdown) tries at once.
+   */
+  function flush(force: boolean): Promise<void> {
+    if (sending) return sending;
+    if (!force && clock.now() < retryAt) {
+      arm();
+      return Promise.resolve();
+    }
+    clock.clearTimeout(timer);
+    timer = undefined;
+    sending = (async () => {
+      try {
+        while (await sendOne());
+      } finally {
+        sending = undefined;
+        arm();
+      }
+    })();
+    return sending;
+  }
+
+  return {
+    stats: (): BufferStats => ({ ...stats, pending: queue.length, dropped: { ...stats.dropped } }),
+
+    /** Queues an item, writes it ahead, and flushes at `flushAt` items or at once when `urgent`. */
+    add(item: BatchItem, urgent = false) {
+      const e: Entry = { key: QUEUE_PREFIX + item.eventId, item, saved: false, inFlight: false };
+      queue.push(e);
+      unsaved.push(e);
+      if (!saveQueued) {
+        saveQueued = true;
+        queueMicrotask(save);
+      }
+      if (queue.length > o.maxQueue) {
+        const oldest = queue.find((x) => !x.inFlight);
+        if (oldest) drop([oldest], 'overflow');
+      }
+      if (urgent || queue.length >= o.flushAt) void flush(false);
+      else arm();
+    },
+
+    /** Counts items lost before they reached the queue (storage quota), for the next report. */
+    countDropped(cause: DropCause, n: number) {
+      stats.dropped[cause] += n;
+      unreported[cause] += n;
+    },
+
+    /** Loads the items a previous run left in Storage, oldest first, and sends them. */
+    async restore() {
+      const stored = await storage.entries<BatchItem>(QUEUE_PREFIX).catch((error) => (onStorageFailure(error), []));
+      stored.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const known = new Set(queue.map((e) => e.key));
+      const old = stored.filter(([key]) => !known.has(key)).map(([key, item]): Entry => ({ key, item, saved: true, inFlight: false }));
+      queue.unshift(...old);
+      if (queue.length) void flush(false);
+    },
+
+    flush: () => flush(true),
+
+    /**
+     * Hands every waiting item to the platform's beacon, in bodies under `beaconBytes`,
+     * for a page that is going away. The items stay queued until a later acknowledged
+     * send; the collector drops the copies as duplicates.
+     */
+    beacon() {
+      if (!transport.beacon) return;
+      const head = `{"sentAt":${clock.now()},"sdk":${JSON.stringify(ports.platform.sdk)},"items":[`;
+      let parts: string[] = [];
+      let bytes = head.length + 2;
+      const send = () => parts.length && transport.beacon!(`${head}${parts.join(',')}]}`);
+      for (const e of queue) {
+        const json = JSON.stringify(e.item);
+        const size = utf8Length(json) + 1;
+        if (parts.length && bytes + size > o.beaconBytes) {
+          if (!send()) return;
+          parts = [];
+          bytes = head.length + 2;
+        }
+        parts.push(json);
+        bytes += size;
+      }
+      send();
+    },
+
+    /** Stops the timer; what is queued stays in Storage for the next start. */
+    stop() {
+      stopped = true;
+      clock.clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

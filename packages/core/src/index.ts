@@ -1,0 +1,12 @@
+export { createClient, SESSION_KEY, type Client, type ErrorOptions, type ProgressInput, type UiFields } from './client.js';
+export type { ClientOptions } from './options.js';
+export { WaymarkOptionError, type WaymarkError } from './errors.js';
+export type { BufferStats } from './event-buffer.js';
+export { QUEUE_PREFIX, utf8Length } from './event-buffer.js';
+export type { FunnelOptions } from './funnel-tracker.js';
+export type { Timer } from './performance-tracker.js';
+export { classify } from './error-tracker.js';
+export { backoffDelay, retryAfterMs } from './backoff.js';
+export { newId } from './ids.js';
+export { systemClock, type Clock, type Platform, type Ports, type Storage, type Transport, type TransportResponse } from './ports.js';
+export { createMemoryStorage, createMemoryTransport } from './memory-ports.js';
