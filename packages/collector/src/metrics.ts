@@ -26,6 +26,15 @@ export function createMetrics(store: Store) {
       this.set(store.sizeBytes());
     },
   });
+  new Gauge({
+    name: 'waymark_client_dropped_items',
+    help: 'Items clients dropped before delivery (queue overflow, rejection, storage quota), as their client reports tell, by cause.',
+    labelNames: ['cause'] as const,
+    registers: [registry],
+    collect() {
+      for (const [cause, n] of Object.entries(store.clientDrops())) this.set({ cause }, n);
+    },
+  });
   return {
     registry,
     countItems(counts: KindCounts) {

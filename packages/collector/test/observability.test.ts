@@ -39,4 +39,15 @@ describe('/metrics', () => {
     const size = Number(/waymark_db_size_bytes (\d+)/.exec(text)?.[1]);
     expect(size).toBeGreaterThan(4096);
   });
+  it('sums what clients report dropped, by cause, counting a resent report once', async () => {
+    const report = { kind: 'client_report', eventId: 'cr-1', deviceId: 'kiosk-1', dropped: { overflow: 40, rejected: 2 }, timestamp: 1730561111123 };
+    const other = { ...report, eventId: 'cr-2', dropped: { overflow: 5, quota: 1 } };
+    const envelope = (items: unknown[]) => ({ sentAt: 1730561111200, sdk: { name: 't', version: '1' }, items });
+    await send(c.url, 'POST', '/api/batch', envelope([report]), { 'x-waymark-key': KEY });
+    await send(c.url, 'POST', '/api/batch', envelope([report, other]), { 'x-waymark-key': KEY });
+    const text = (await send(c.url, 'GET', '/metrics')).body as string;
+    expect(text).toContain('waymark_client_dropped_items{cause="overflow"} 45');
+    expect(text).toContain('waymark_client_dropped_items{cause="rejected"} 2');
+    expect(text).toContain('waymark_client_dropped_items{cause="quota"} 1');
+  });
 });

@@ -9,6 +9,7 @@ import type {
 } from '@waymark/protocol';
 import type {
   ClientReport,
+  DropCause,
   ErrorReport,
   FieldError,
   ItemKind,
@@ -122,6 +123,8 @@ export interface Store {
    * the cutoff until that newer one expires too; nothing goes early.
    */
   purgeBefore(cutoff: number): Promise<number>;
+  /** Items clients reported dropped before delivery (client_report items), summed by cause. */
+  clientDrops(): Record<DropCause, number>;
   /** Bytes on disk (database and its write-ahead log). */
   sizeBytes(): number;
   /** Finishes in-flight writes and closes cleanly. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { DropCause } from '@waymark/protocol/types';
 import {
   InvalidCursorError,
   type StoredPerformanceMetric,
@@ -72,8 +73,11 @@ export function createReads(db: Database.Database) {
   };
   const mapOf = { progress: progressFromRow, ui_event: bodyFromRow, performance: bodyFromRow, error: errorFromRow, purchase: bodyFromRow };
   const sessionById = db.prepare('SELECT * FROM sessions WHERE session_id = ?');
+  const drops = db.prepare('SELECT COALESCE(SUM(overflow), 0) AS overflow, COALESCE(SUM(rejected), 0) AS rejected, COALESCE(SUM(quota), 0) AS quota FROM client_reports');
 
   return {
+    /** Items clients reported dropped, by cause, over every stored client report. */
+    clientDrops: () => drops.get() as Record<DropCause, number>,
     record(kind: keyof typeof byEventId, eventId: string): unknown {
       const row = byEventId[kind].get(eventId) as Row | undefined;
       return row && mapOf[kind](row);

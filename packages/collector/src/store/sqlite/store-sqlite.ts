@@ -107,6 +107,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
     purgeBefore(cutoff) {
       return writer.run<number>({ op: 'purge', cutoff });
     },
+    clientDrops() {
+      return reads.clientDrops();
+    },
     sizeBytes() {
       return fileSize(options.path) + fileSize(`${options.path}-wal`);
     },
