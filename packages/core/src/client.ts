@@ -95,13 +95,19 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
     }
   }
 
+  /** One timer per session, re-armed for the time left when it fires early: no timer work per event. */
   function armIdle() {
-    clock.clearTimeout(idleTimer);
-    if (!session || closed) return;
+    if (idleTimer !== undefined || !session || closed) return;
     idleTimer = clock.setTimeout(() => {
+      idleTimer = undefined;
       if (session && expired(session, clock.now(), o.sessionTimeoutMs)) end('timeout', session.lastActivity);
       else armIdle();
     }, Math.max(0, session.lastActivity + o.sessionTimeoutMs - clock.now()));
+  }
+
+  function stopIdle() {
+    clock.clearTimeout(idleTimer);
+    idleTimer = undefined;
   }
 
   function start(at: number): SessionState {
@@ -118,17 +124,14 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
     if (s.funnel && funnel) progress(s, funnel.end(s.funnel, status, at, reason), at);
     session = undefined;
     sendSession(s, status, at);
-    clock.clearTimeout(idleTimer);
+    stopIdle();
   }
 
   /** The open session, after ending one that timed out; starts one when there is none. */
   function current(at: number, activity: boolean): SessionState {
     if (session && expired(session, at, o.sessionTimeoutMs)) end('timeout', session.lastActivity);
     const s = session ?? start(at);
-    if (activity && at > s.lastActivity) {
-      s.lastActivity = at;
-      armIdle();
-    }
+    if (activity && at > s.lastActivity) s.lastActivity = at;
     return s;
   }
 
@@ -141,7 +144,7 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
     else if (eventType === 'select' || eventType === 'deselect') b.selectionChanges++;
     if (eventType === 'tap' || eventType === 'long_press' || eventType === 'select' || eventType === 'deselect') crumb('tap', `${eventType} ${fields.target ?? ''}`.trim());
     else if (eventType === 'back' || eventType === 'cancel') crumb('navigation', eventType);
-    add({ kind: 'ui_event', eventId: newId(), sessionId: s.sessionId, sequenceNo: ++s.seq, deviceId, eventType, timestamp: at, experiments: exp(), ...fields, screenId: fields.screenId ?? s.screen });
+    add({ ...fields, kind: 'ui_event', eventId: newId(), sessionId: s.sessionId, sequenceNo: ++s.seq, deviceId, eventType, timestamp: at, experiments: exp(), screenId: fields.screenId ?? s.screen });
     return s;
   }
 
@@ -275,7 +278,7 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
         const at = now();
         const traceId = event.traceId ?? current(at, false).sessionId;
         const e = exp();
-        add({ kind: 'progress', ...event, eventId: event.eventId ?? newId(), traceId, service: event.service ?? o.service, timestamp: event.timestamp ?? at, meta: e ? { experiments: e, ...event.meta } : event.meta });
+        add({ ...event, kind: 'progress', eventId: event.eventId ?? newId(), traceId, service: event.service ?? o.service, timestamp: event.timestamp ?? at, meta: e ? { experiments: e, ...event.meta } : event.meta });
       });
     },
 
@@ -283,7 +286,7 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
     trackPurchase(purchase: Omit<Purchase, 'eventId' | 'sessionId' | 'deviceId' | 'timestamp' | 'experiments'>) {
       call(() => {
         const at = now();
-        add({ kind: 'purchase', ...purchase, storeId: purchase.storeId ?? o.storeId, eventId: newId(), sessionId: current(at, false).sessionId, deviceId, experiments: exp(), timestamp: at });
+        add({ ...purchase, kind: 'purchase', storeId: purchase.storeId ?? o.storeId, eventId: newId(), sessionId: current(at, false).sessionId, deviceId, experiments: exp(), timestamp: at });
       });
     },
 
@@ -366,7 +369,7 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
       await ready;
       await buffer.flush();
       closed = true;
-      clock.clearTimeout(idleTimer);
+      stopIdle();
       buffer.stop();
     },
   };
