@@ -1,4 +1,24 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
+
+/**
+ * Copies the browser SDK's script-tag build into dist/sdk, where GET /sdk/waymark.min.js
+ * serves it from. A build asset only: the collector imports no SDK code. Turbo builds
+ * @waymark/browser first, as a dependency of this package.
+ */
+async function copyBrowserSdk() {
+  let from: string;
+  try {
+    from = createRequire(join(process.cwd(), 'package.json')).resolve('@waymark/browser/waymark.min.js');
+  } catch {
+    console.warn('@waymark/browser is not built: this collector will answer 404 at /sdk/waymark.min.js');
+    return;
+  }
+  mkdirSync('dist/sdk', { recursive: true });
+  copyFileSync(from, 'dist/sdk/waymark.min.js');
+}
 
 const library = { index: 'src/index.ts', store: 'src/store/index.ts' };
 
@@ -16,6 +36,7 @@ export default defineConfig([
     dts: { entry: library },
     sourcemap: true,
     target: 'node20',
+    onSuccess: copyBrowserSdk,
   },
   {
     // CJS for require() users; it starts the same ESM worker files.

@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/events.js';
 import { performanceRoutes } from './routes/performance.js';
 import { progressRoutes } from './routes/progress.js';
 import { rejectedRoutes } from './routes/rejected.js';
+import { sdkRoutes } from './routes/sdk.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { InvalidCursorError, StoreUnavailableError } from './store/store.js';
 
@@ -23,6 +24,8 @@ export interface AppDeps extends RouteDeps {
   metrics: Metrics;
   maxBodyBytes: number;
   log?: Logger;
+  /** The browser SDK's script-tag file, served at /sdk/waymark.min.js. */
+  sdkScript: string;
 }
 
 /** The collector's HTTP app: middleware, then thin routes over the store. */
@@ -36,6 +39,7 @@ export function createApp(deps: AppDeps): Hono<CollectorEnv> {
     '/api/*',
     corsAnyOrigin({ allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'X-Waymark-Key'], maxAge: 86_400 }),
   );
+  app.use('/sdk/*', corsAnyOrigin({ allowMethods: ['GET', 'OPTIONS'], allowHeaders: [], maxAge: 86_400 }));
   app.use('*', limitBody(deps.maxBodyBytes));
   // Sending data needs the write key; reading or changing it needs the admin key.
   app.use('/api/*', (c, next) => (c.req.method === 'POST' ? ingest(c, next) : admin(c, next)));
@@ -50,6 +54,7 @@ export function createApp(deps: AppDeps): Hono<CollectorEnv> {
   app.route('/api/performance', performanceRoutes(deps));
   app.route('/api/errors', errorRoutes(deps));
   app.route('/api/rejected', rejectedRoutes(deps));
+  app.route('/sdk', sdkRoutes(deps.sdkScript));
 
   const methodsOf = allowedMethods(app);
   app.notFound((c) => {

@@ -4,6 +4,7 @@ import type { CollectorEnv } from './http/env.js';
 import { createMetrics } from './metrics.js';
 import { jsonLineLogger } from './middleware/request-log.js';
 import { resolveOptions, type CollectorOptions } from './options.js';
+import { SDK_SCRIPT } from './routes/sdk.js';
 import { createSqliteStore } from './store/sqlite/store-sqlite.js';
 import type { Store } from './store/store.js';
 
@@ -34,7 +35,7 @@ export function createCollector(options: CollectorOptions = {}): Collector {
   const store = o.store ?? sqlite!;
   const metrics = createMetrics(store);
   const log = o.log === false ? undefined : (o.log ?? jsonLineLogger);
-  const app = createApp({ store, now: o.now, keys: { writeKey: o.writeKey, adminKey: o.adminKey }, metrics, maxBodyBytes: o.maxBodyBytes, log });
+  const app = createApp({ store, now: o.now, keys: { writeKey: o.writeKey, adminKey: o.adminKey }, metrics, maxBodyBytes: o.maxBodyBytes, log, sdkScript: o.sdkScript ?? SDK_SCRIPT });
 
   const purge = () => store.purgeBefore(o.now() - o.retentionDays * DAY_MS).catch(() => 0);
   const ready = (sqlite?.ready ?? Promise.resolve()).then(purge).then(() => undefined);

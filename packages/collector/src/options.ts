@@ -16,6 +16,7 @@ const OptionsSchema = z.strictObject({
   log: z.union([z.literal(false), z.custom<Logger>((v) => typeof v === 'function', { error: 'must be a function or false' })]).optional(),
   walAutocheckpoint: z.number().int().nonnegative().optional(),
   checkpointIntervalMs: z.number().int().nonnegative().optional(),
+  sdkScript: z.string().min(1).optional(),
 });
 
 /** Options of `createCollector`. */
@@ -40,6 +41,8 @@ export interface CollectorOptions {
   walAutocheckpoint?: number;
   /** SQLite: background PASSIVE checkpoint period in ms, 0 for none. Default 500. */
   checkpointIntervalMs?: number;
+  /** The browser SDK file served at `/sdk/waymark.min.js`. Default: `sdk/waymark.min.js` beside the built collector. */
+  sdkScript?: string;
 }
 
 export type ResolvedOptions = z.output<typeof OptionsSchema>;

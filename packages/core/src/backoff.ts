@@ -4,15 +4,13 @@
  * together do not retry together.
  */
 export function backoffDelay(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const cap = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt - 1));
+  const cap = Math.max(minMs, Math.min(maxMs, minMs * 2 ** (attempt - 1)));
   return minMs + random() * (cap - minMs);
 }
 
 /** `Retry-After` (delay seconds or an HTTP date) in ms from `now`; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null | undefined, now: number): number | undefined {
   if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  const ms = /^\d/.test(header) ? +header * 1000 : Date.parse(header) - now;
+  return ms >= 0 ? ms : ms < 0 ? 0 : undefined;
 }

@@ -259,7 +259,7 @@ describe('options', () => {
       [{ service: '' }, 'service'],
       [{ flushAt: 0 }, 'flushAt'],
       [{ sessionTimeoutMs: 1.5 }, 'sessionTimeoutMs'],
-      [{ countryCode: 'kor' }, 'countryCode'],
+      [{ deviceId: '' }, 'deviceId'],
       [{ funnel: { stages: ['a', 'a'] } }, 'funnel.stages'],
     ];
     for (const [patch, option] of bad) {

@@ -11,7 +11,7 @@ import { pickVariant } from './experiments.js';
 import { createFunnelTracker, type StageTransition } from './funnel-tracker.js';
 import { newId } from './ids.js';
 import { resolveOptions, type ClientOptions } from './options.js';
-import { measureWith, startTimer, type Timer } from './performance-tracker.js';
+import { startTimer, watch, type Measurement, type Timer } from './performance-tracker.js';
 import { systemClock, type Ports } from './ports.js';
 import { expired, leaveScreen, openSession, type EndStatus, type SessionState } from './session-manager.js';
 
@@ -60,12 +60,14 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
   const report = (error: unknown) => o.onError({ code: 'capture', message: String(error) });
 
   const buffer = createEventBuffer(
-    { flushAt: o.flushAt, flushIntervalMs: o.flushIntervalMs, maxQueue: o.maxQueueSize, minBackoffMs: o.minBackoffMs, maxBackoffMs: o.maxBackoffMs, beaconBytes: 60_000, deviceId: () => deviceId, onError: o.onError },
+    { ...o, beaconBytes: 60_000, deviceId: () => deviceId },
     { ...ports, clock },
     () => [[sessionKey, session ?? null]],
   );
 
   const exp = () => (Object.keys(experiments).length ? { ...experiments } : undefined);
+  /** The fields every device record carries. */
+  const stamp = (at: number, s?: SessionState) => ({ eventId: newId(), sessionId: s?.sessionId, deviceId, experiments: exp(), timestamp: at });
 
   function add(item: BatchItem, urgent = false) {
     if (!closed) buffer.add(item, urgent);
@@ -144,7 +146,7 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
     else if (eventType === 'select' || eventType === 'deselect') b.selectionChanges++;
     if (eventType === 'tap' || eventType === 'long_press' || eventType === 'select' || eventType === 'deselect') crumb('tap', `${eventType} ${fields.target ?? ''}`.trim());
     else if (eventType === 'back' || eventType === 'cancel') crumb('navigation', eventType);
-    add({ ...fields, kind: 'ui_event', eventId: newId(), sessionId: s.sessionId, sequenceNo: ++s.seq, deviceId, eventType, timestamp: at, experiments: exp(), screenId: fields.screenId ?? s.screen });
+    add({ ...fields, ...stamp(at, s), kind: 'ui_event', sessionId: s.sessionId, sequenceNo: ++s.seq, eventType, screenId: fields.screenId ?? s.screen });
     return s;
   }
 
@@ -198,31 +200,38 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
     }
   })();
 
+  /** The open session, unless it has timed out (errors and metrics do not start one). */
+  const live = (at: number) => (session && !expired(session, at, o.sessionTimeoutMs) ? session : undefined);
+
   function captureError(error: unknown, opts: ErrorOptions = {}) {
     const at = now();
     const d = describe(error);
-    const s = session && !expired(session, at, o.sessionTimeoutMs) ? session : undefined;
+    const s = live(at);
     const severity = opts.severity ?? 'error';
     add(
       {
+        ...stamp(at, s),
         kind: 'error',
-        eventId: newId(),
-        sessionId: s?.sessionId,
-        deviceId,
         severity,
-        category: opts.category ?? classify({ name: d.errorType, code: d.code, message: d.message }),
+        category: opts.category ?? classify(d),
         errorType: opts.errorType ?? d.errorType,
         message: d.message.slice(0, 8_192),
         stack: d.stack?.slice(0, 65_536),
         screenId: s?.screen,
         breadcrumbs: crumbs.list(),
         deviceSnapshot: { ...ports.platform.snapshot?.(), ...opts.context },
-        experiments: exp(),
-        timestamp: at,
       },
       true,
     );
     if (s?.funnel && funnel && (severity === 'error' || severity === 'fatal')) progress(s, funnel.fail(s.funnel, opts.reason ?? opts.errorType ?? d.errorType ?? 'ERROR'), at);
+  }
+
+  function metric(m: Measurement) {
+    call(() => {
+      const at = now();
+      const s = live(at);
+      add({ ...m, ...stamp(at, s), kind: 'performance', context: { ...ports.platform.perfContext?.(), ...m.context } });
+    });
   }
 
   return {
@@ -286,7 +295,7 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
     trackPurchase(purchase: Omit<Purchase, 'eventId' | 'sessionId' | 'deviceId' | 'timestamp' | 'experiments'>) {
       call(() => {
         const at = now();
-        add({ ...purchase, kind: 'purchase', storeId: purchase.storeId ?? o.storeId, eventId: newId(), sessionId: current(at, false).sessionId, deviceId, experiments: exp(), timestamp: at });
+        add({ storeId: o.storeId, ...purchase, ...stamp(at), kind: 'purchase', sessionId: current(at, false).sessionId });
       });
     },
 
@@ -304,19 +313,15 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
     },
 
     /** Starts a performance measurement; see {@link Timer}. */
-    startTimer(name: string): Timer {
-      return startTimer(name, clock.monotonic, (m) =>
-        call(() => {
-          const at = now();
-          const s = session && !expired(session, at, o.sessionTimeoutMs) ? session : undefined;
-          add({ kind: 'performance', eventId: newId(), sessionId: s?.sessionId, deviceId, ...m, context: { ...ports.platform.perfContext?.(), ...m.context }, experiments: exp(), timestamp: at });
-        }),
-      );
-    },
+    startTimer: (name: string): Timer => startTimer(name, clock.monotonic, metric),
+
+    /** Records a measurement taken elsewhere, such as the browser's navigation timing. */
+    recordMetric: metric,
 
     /** Times `fn` (sync or async) as metric `name`; failure when it throws or rejects. */
     measure<T>(name: string, fn: () => T): T {
-      return measureWith(this.startTimer(name), fn);
+      const timer = startTimer(name, clock.monotonic, metric);
+      return watch(fn, (failed) => timer.end({ success: !failed }));
     },
 
     /** Reports an error at once, with the breadcrumbs and a device snapshot. */
@@ -327,18 +332,7 @@ export function createClient(options: ClientOptions, ports: Ports & { sessionKey
 
     /** Wraps `fn` so that what it throws (or its promise rejects with) is reported, then passed on. */
     wrap<A extends unknown[], R>(fn: (...args: A) => R, opts?: ErrorOptions): (...args: A) => R {
-      return (...args: A) => {
-        try {
-          const r = fn(...args);
-          if (r && typeof (r as { then?: unknown }).then === 'function') {
-            (r as unknown as Promise<unknown>).then(undefined, (e: unknown) => call(() => captureError(e, opts)));
-          }
-          return r;
-        } catch (error) {
-          call(() => captureError(error, opts));
-          throw error;
-        }
-      };
+      return (...args: A) => watch(() => fn(...args), (failed, error) => failed && call(() => captureError(error, opts)));
     },
 
     /** Puts the device in `variant` of experiment `key`, on the session and every item. */

@@ -15,20 +15,18 @@ export function createBreadcrumbs(size = BREADCRUMBS) {
   };
 }
 
-const NETWORK = /network|fetch|offline|timeout|timed out|socket|abort|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|HTTP \d/i;
-const HARDWARE = /printer|paper|camera|lens|scanner|card reader|usb|sensor|hardware|device (error|fault|not found)|battery|disk/i;
+const NETWORK = /network|fetch|load failed|offline|time.?out|socket|abort|E(CONN|NOTFOUND|AI_AGAIN|PIPE)/i;
+const HARDWARE = /printer|paper|camera|scanner|card reader|usb|sensor|hardware|battery|disk/i;
 
 /** Classifies an error as network, hardware or software from its name, code and message. */
-export function classify(error: { name?: unknown; code?: unknown; message?: unknown }): ErrorCategory {
-  const text = `${String(error.name ?? '')} ${String(error.code ?? '')} ${String(error.message ?? '')}`;
+export function classify(error: { errorType?: unknown; name?: unknown; code?: unknown; message?: unknown }): ErrorCategory {
+  const text = `${error.errorType ?? error.name} ${error.code} ${error.message}`;
   return NETWORK.test(text) ? 'network' : HARDWARE.test(text) ? 'hardware' : 'software';
 }
 
-/** Name, message and stack of anything thrown. */
+/** Name, message, stack and code of anything thrown. */
 export function describe(thrown: unknown): { errorType?: string; message: string; stack?: string; code?: unknown } {
-  if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown)) {
-    const e = thrown as Error & { code?: unknown };
-    return { errorType: String(e.name || 'Error').slice(0, 64), message: String(e.message) || String(e.name) || 'Error', stack: typeof e.stack === 'string' ? e.stack : undefined, code: e.code };
-  }
-  return { message: String(thrown) || 'Error' };
+  const e = (Object(thrown) === thrown ? thrown : {}) as Partial<Error> & { code?: unknown };
+  const name = e.name ? String(e.name).slice(0, 64) : undefined;
+  return { errorType: name, message: String(e.message ?? thrown) || name || 'Error', stack: typeof e.stack === 'string' ? e.stack : undefined, code: e.code };
 }

@@ -17,11 +17,13 @@ export interface WaymarkError {
 
 /** A bad client option, named with the rule it breaks. Thrown by `createClient`. */
 export class WaymarkOptionError extends Error {
-  override name = 'WaymarkOptionError';
-  constructor(
-    readonly option: string,
-    readonly rule: string,
-  ) {
-    super(`option ${option}: ${rule}`);
+  // Declared, not initialised, so no class-field helper ships in the script-tag bundle.
+  declare readonly option: string;
+  declare readonly rule: string;
+  constructor(option: string, rule: string) {
+    super(`option ${option} must be ${rule}`);
+    this.name = 'WaymarkOptionError';
+    (this as { option: string }).option = option;
+    (this as { rule: string }).rule = rule;
   }
 }

@@ -8,7 +8,7 @@ import type { BatchItem, DropCause, IngestResult } from '@waymark/protocol/types
 import { backoffDelay, retryAfterMs } from './backoff.js';
 import type { WaymarkError } from './errors.js';
 import { newId } from './ids.js';
-import type { Clock, Platform, Storage, Transport } from './ports.js';
+import type { Clock, Platform, Storage, Transport, TransportResponse } from './ports.js';
 
 declare function queueMicrotask(fn: () => void): void;
 
@@ -21,7 +21,7 @@ export interface BufferOptions {
   /** Longest an item waits before a flush. */
   flushIntervalMs: number;
   /** Most items kept; beyond it the oldest are dropped and counted as `overflow`. */
-  maxQueue: number;
+  maxQueueSize: number;
   minBackoffMs: number;
   maxBackoffMs: number;
   /** Largest beacon body; browsers refuse beacons over 64 KB in total. */
@@ -49,18 +49,11 @@ interface Entry {
   inFlight: boolean;
 }
 
-/** UTF-8 length of a string, counting each half of a surrogate pair as 3 bytes (an upper bound). */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) n += c > 0x7ff ? 2 : 1;
-  }
-  return n;
-}
+declare const TextEncoder: new () => { encode(s: string): Uint8Array };
+const encoder = new TextEncoder();
 
-/** Largest batch body; the collector takes 1 MiB by default. */
-const MAX_BATCH_BYTES = 512 * 1024;
+/** Bytes of a string in UTF-8, as it goes on the wire. */
+export const utf8Length = (s: string): number => encoder.encode(s).length;
 
 export type EventBuffer = ReturnType<typeof createEventBuffer>;
 
@@ -72,7 +65,7 @@ export type EventBuffer = ReturnType<typeof createEventBuffer>;
 export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; transport: Transport; clock: Clock; platform: Platform }, state: () => Array<[string, unknown]>) {
   const { transport, clock } = ports;
   let storage = ports.storage;
-  const queue: Entry[] = [];
+  let queue: Entry[] = [];
   let unsaved: Entry[] = [];
   let saveQueued = false;
   /** Every storage operation runs on this chain, in order: a delete never overtakes its write. */
@@ -84,11 +77,13 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
   let limit = o.flushAt;
   let stopped = false;
   const stats: BufferStats = { pending: 0, sent: 0, failedAttempts: 0, dropped: { overflow: 0, rejected: 0, quota: 0 } };
-  /** Drops not yet reported to the collector. */
-  const unreported: Record<DropCause, number> = { overflow: 0, rejected: 0, quota: 0 };
+  /** Drops the collector has been told of. */
+  const reported: Record<DropCause, number> = { overflow: 0, rejected: 0, quota: 0 };
+  const sdk = JSON.stringify(ports.platform.sdk);
+  const envelope = (parts: string[]) => `{"sentAt":${clock.now()},"sdk":${sdk},"items":[${parts}]}`;
 
   const onStorageFailure = (error: unknown) => {
-    if (storage === ports.storage) o.onError({ code: 'storage', message: `storage failed, keeping items in memory: ${String(error)}` });
+    if (storage === ports.storage) o.onError({ code: 'storage', message: `storage failed, memory only: ${error}` });
     storage = { get: async () => undefined, setMany: async () => {}, delMany: async () => {}, entries: async () => [] };
   };
   const run = (op: () => Promise<unknown>) => (io = io.then(op).catch(onStorageFailure));
@@ -110,16 +105,11 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
     );
   }
 
-  function drop(entries: Entry[], cause: DropCause) {
-    remove(entries);
-    stats.dropped[cause] += entries.length;
-    unreported[cause] += entries.length;
-  }
-
-  function remove(entries: Entry[]) {
+  function remove(entries: Entry[], cause?: DropCause) {
     if (!entries.length) return;
+    if (cause) stats.dropped[cause] += entries.length;
     const gone = new Set(entries);
-    for (let i = queue.length - 1; i >= 0; i--) if (gone.has(queue[i]!)) queue.splice(i, 1);
+    queue = queue.filter((e) => !gone.has(e));
     unsaved = unsaved.filter((e) => !gone.has(e));
     run(() => storage.delMany(entries.map((e) => e.key)));
   }
@@ -135,35 +125,25 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
     );
   }
 
-  function clientReport(): BatchItem | undefined {
+  /** Drops the collector has not been told of, as a client_report item. */
+  function clientReport() {
     const dropped: Partial<Record<DropCause, number>> = {};
-    let any = false;
-    for (const cause of ['overflow', 'rejected', 'quota'] as const) if (unreported[cause]) (dropped[cause] = unreported[cause]), (any = true);
-    return any ? { kind: 'client_report', eventId: newId(), deviceId: o.deviceId(), dropped, timestamp: clock.now() } : undefined;
+    for (const [cause, n] of Object.entries(stats.dropped) as Array<[DropCause, number]>) if (n > reported[cause]) dropped[cause] = n - reported[cause];
+    return Object.keys(dropped).length ? { kind: 'client_report' as const, eventId: newId(), deviceId: o.deviceId(), dropped, timestamp: clock.now() } : undefined;
   }
 
   /** Sends one batch; true when the loop should go on. */
   async function sendOne(): Promise<boolean> {
     // Wait for every write queued so far, including one queued while waiting.
     for (let p; p !== io; ) await (p = io);
-    const batch: Entry[] = [];
-    const parts: string[] = [];
-    let bytes = 0;
-    for (const e of queue) {
-      if (batch.length >= limit) break;
-      if (!e.saved || e.inFlight) continue;
-      const json = JSON.stringify(e.item);
-      if (batch.length && bytes + json.length > MAX_BATCH_BYTES) break;
-      batch.push(e);
-      parts.push(json);
-      bytes += json.length;
-    }
+    // A batch too large for the collector (413) is halved until it fits.
+    const batch = queue.filter((e) => e.saved && !e.inFlight).slice(0, limit);
+    const parts = batch.map((e) => JSON.stringify(e.item));
     if (!batch.length) return false;
     const report = clientReport();
     if (report) parts.push(JSON.stringify(report));
     for (const e of batch) e.inFlight = true;
-    const body = `{"sentAt":${clock.now()},"sdk":${JSON.stringify(ports.platform.sdk)},"items":[${parts.join(',')}]}`;
-    const r = await transport.send(body).catch(() => ({ status: 0, body: undefined, retryAfter: undefined }));
+    const r = await transport.send(envelope(parts)).catch((): TransportResponse => ({ status: 0 }));
     for (const e of batch) e.inFlight = false;
     const result = r.body as IngestResult | undefined;
     const status = r.status;
@@ -171,19 +151,16 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
     if ((status >= 200 && status < 300) || (status === 400 && Array.isArray(result?.rejected))) {
       attempt = 0;
       limit = o.flushAt;
-      if (report) for (const [cause, n] of Object.entries(report.kind === 'client_report' ? report.dropped : {})) unreported[cause as DropCause] -= n ?? 0;
-      const rejected: Entry[] = [];
+      if (report) for (const [cause, n] of Object.entries(report.dropped) as Array<[DropCause, number]>) reported[cause] += n;
+      const rejected = new Set<Entry>();
       for (const { index, errors } of result?.rejected ?? []) {
         const e = batch[index];
-        if (!e) continue;
-        rejected.push(e);
-        o.onError({ code: 'rejected', status, message: `collector rejected a ${e.item.kind} item`, item: e.item, errors });
+        if (e) rejected.add(e), o.onError({ code: 'rejected', status, message: 'item rejected', item: e.item, errors });
       }
-      const rejectedSet = new Set(rejected);
-      const acked = batch.filter((e) => !rejectedSet.has(e));
+      const acked = batch.filter((e) => !rejected.has(e));
       remove(acked);
       stats.sent += acked.length;
-      drop(rejected, 'rejected');
+      remove([...rejected], 'rejected');
       return true;
     }
     if (status === 413 && batch.length > 1) {
@@ -192,7 +169,7 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
     }
     const retryable = status === 0 || status === 408 || status === 429 || status >= 500;
     if (retryable || status === 401 || status === 403) {
-      if (!retryable) o.onError({ code: 'auth', status, message: `collector refused the write key (${status}); items are kept` });
+      if (!retryable) o.onError({ code: 'auth', status, message: 'write key refused; items kept' });
       stats.failedAttempts++;
       attempt++;
       const now = clock.now();
@@ -200,8 +177,8 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
       return false;
     }
     // Any other answer means the collector will never take this batch as it is.
-    for (const e of batch) o.onError({ code: 'rejected', status, message: `collector answered ${status}`, item: e.item });
-    drop(batch, 'rejected');
+    for (const e of batch) o.onError({ code: 'rejected', status, message: 'batch refused', item: e.item });
+    remove(batch, 'rejected');
     return true;
   }
 
@@ -240,27 +217,23 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
         saveQueued = true;
         queueMicrotask(save);
       }
-      if (queue.length > o.maxQueue) {
+      if (queue.length > o.maxQueueSize) {
         const oldest = queue.find((x) => !x.inFlight);
-        if (oldest) drop([oldest], 'overflow');
+        if (oldest) remove([oldest], 'overflow');
       }
       if (urgent || queue.length >= o.flushAt) void flush(false);
       else arm();
     },
 
-    /** Counts items lost before they reached the queue (storage quota), for the next report. */
-    countDropped(cause: DropCause, n: number) {
-      stats.dropped[cause] += n;
-      unreported[cause] += n;
-    },
-
-    /** Loads the items a previous run left in Storage, oldest first, and sends them. */
+    /**
+     * Loads the items a previous run left in Storage, oldest first, and sends them.
+     * Called before this run's first write can land (writes wait for a microtask), so
+     * what it reads is the previous run's alone.
+     */
     async restore() {
+      // In key order: eventIds are uuid v7, so that is creation order.
       const stored = await storage.entries<BatchItem>(QUEUE_PREFIX).catch((error) => (onStorageFailure(error), []));
-      stored.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const known = new Set(queue.map((e) => e.key));
-      const old = stored.filter(([key]) => !known.has(key)).map(([key, item]): Entry => ({ key, item, saved: true, inFlight: false }));
-      queue.unshift(...old);
+      queue.unshift(...stored.map(([key, item]): Entry => ({ key, item, saved: true, inFlight: false })));
       if (queue.length) void flush(false);
     },
 
@@ -273,17 +246,16 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
      */
     beacon() {
       if (!transport.beacon) return;
-      const head = `{"sentAt":${clock.now()},"sdk":${JSON.stringify(ports.platform.sdk)},"items":[`;
       let parts: string[] = [];
-      let bytes = head.length + 2;
-      const send = () => parts.length && transport.beacon!(`${head}${parts.join(',')}]}`);
+      let bytes = 0;
+      const send = () => !parts.length || transport.beacon!(envelope(parts));
       for (const e of queue) {
         const json = JSON.stringify(e.item);
         const size = utf8Length(json) + 1;
-        if (parts.length && bytes + size > o.beaconBytes) {
+        // 100 bytes for the envelope around the items.
+        if (bytes + size > o.beaconBytes - 100) {
           if (!send()) return;
-          parts = [];
-          bytes = head.length + 2;
+          (parts = []), (bytes = 0);
         }
         parts.push(json);
         bytes += size;

@@ -13,9 +13,8 @@ function hash32(text: string): number {
  * omitted).
  */
 export function pickVariant(deviceId: string, key: string, variants: readonly string[], weights?: readonly number[]): string {
-  if (!variants.length) throw new RangeError('assignVariant: variants is empty');
   const w = weights ?? variants.map(() => 1);
-  if (w.length !== variants.length || w.some((x) => !(x >= 0))) throw new RangeError('assignVariant: weights must be one non-negative number per variant');
+  if (!variants.length || w.length !== variants.length || w.some((x) => !(x >= 0))) throw new RangeError('assignVariant: needs variants, and one weight ≥ 0 per variant');
   const total = w.reduce((a, b) => a + b, 0);
   let point = (hash32(`${key}:${deviceId}`) / 2 ** 32) * total;
   for (let i = 0; i < variants.length; i++) {

@@ -4,7 +4,7 @@ export { WaymarkOptionError, type WaymarkError } from './errors.js';
 export type { BufferStats } from './event-buffer.js';
 export { QUEUE_PREFIX, utf8Length } from './event-buffer.js';
 export type { FunnelOptions } from './funnel-tracker.js';
-export type { Timer } from './performance-tracker.js';
+export type { Measurement, Timer } from './performance-tracker.js';
 export { classify } from './error-tracker.js';
 export { backoffDelay, retryAfterMs } from './backoff.js';
 export { newId } from './ids.js';

@@ -13,7 +13,11 @@ export function createMemoryStorage(): Storage & { map: Map<string, unknown> } {
     delMany: async (keys) => {
       for (const k of keys) map.delete(k);
     },
-    entries: async (prefix) => [...map].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k, copy(v)]) as never,
+    entries: async (prefix) =>
+      [...map]
+        .filter(([k]) => k.startsWith(prefix))
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, copy(v)]) as never,
   };
 }
 

@@ -38,24 +38,25 @@ export type ResolvedOptions = Required<Omit<ClientOptions, 'writeKey' | 'deviceI
 
 const DEFAULTS = { flushAt: 50, flushIntervalMs: 5_000, maxQueueSize: 10_000, minBackoffMs: 1_000, maxBackoffMs: 300_000, sessionTimeoutMs: 120_000 };
 
-const label = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 64;
+/** 1 to `max` characters. */
+const text = (v: unknown, max = 128) => typeof v === 'string' && v.length > 0 && v.length <= max;
 
-/** Fills the defaults and checks every option; a bad one throws `WaymarkOptionError` naming it. */
+/**
+ * Fills the defaults and checks every option; the first bad one throws
+ * `WaymarkOptionError` naming it and the rule it breaks.
+ */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const o = { ...DEFAULTS, onError: () => {}, ...options } as ResolvedOptions;
-  const fail = (option: string, rule: string) => {
-    throw new WaymarkOptionError(option, rule);
-  };
-  if (typeof o.endpoint !== 'string' || !/^https?:\/\/[^/]/.test(o.endpoint)) fail('endpoint', 'must be an http(s) URL');
-  if (!label(o.service)) fail('service', 'must be a string of 1 to 64 characters');
-  for (const k of ['writeKey', 'deviceId', 'storeId', 'groupId'] as const) if (o[k] !== undefined && (typeof o[k] !== 'string' || !o[k])) fail(k, 'must be a non-empty string');
-  if (o.countryCode !== undefined && !/^[A-Z]{2}$/.test(o.countryCode)) fail('countryCode', 'must be an ISO 3166-1 alpha-2 code such as KR');
-  for (const k of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) if (!Number.isInteger(o[k]) || o[k] < 1) fail(k, 'must be a positive integer');
-  if (o.minBackoffMs > o.maxBackoffMs) fail('minBackoffMs', 'must not exceed maxBackoffMs');
-  if (typeof o.onError !== 'function') fail('onError', 'must be a function');
-  if (o.funnel !== undefined) {
-    const s = o.funnel.stages;
-    if (!Array.isArray(s) || !s.length || !s.every(label) || new Set(s).size !== s.length) fail('funnel.stages', 'must be distinct names of 1 to 64 characters');
-  }
+  const stages = o.funnel?.stages;
+  // What the collector would also refuse (a country code, say) is left to its per-item
+  // answer, reported through onError: the script-tag bundle carries only these checks.
+  const rules: Array<[string, unknown, string]> = [
+    ['endpoint', /^https?:\/\/[^/]/.test(o.endpoint as string), 'an http(s) URL'],
+    ['service', text(o.service, 64), '1-64 chars'],
+    ...(['deviceId', 'storeId', 'groupId'] as const).map((k): [string, unknown, string] => [k, o[k] === undefined || text(o[k]), '1-128 chars']),
+    ...(Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>).map((k): [string, unknown, string] => [k, Number.isInteger(o[k]) && o[k] > 0, 'a positive integer']),
+    ['funnel.stages', !o.funnel || (Array.isArray(stages) && stages.length && stages.every((v) => text(v, 64)) && new Set(stages).size === stages.length), 'distinct names, 1-64 chars'],
+  ];
+  for (const [option, ok, rule] of rules) if (!ok) throw new WaymarkOptionError(option, rule);
   return o;
 }

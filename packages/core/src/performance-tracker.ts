@@ -46,26 +46,22 @@ export function startTimer(name: string, monotonic: () => number, report: (m: Me
 }
 
 /**
- * Times `fn`, sync or async: success when it returns or resolves, failure when it
- * throws or rejects (the error goes on to the caller).
+ * Runs `fn` and tells `done` how it went, for sync and async work alike: a failure
+ * when it throws or its promise rejects, and the error goes on to the caller.
  */
-export function measureWith<T>(timer: Timer, fn: () => T): T {
-  let result: T;
+export function watch<T>(fn: () => T, done: (failed: boolean, error?: unknown) => void): T {
   try {
-    result = fn();
-  } catch (error) {
-    timer.end({ success: false });
-    throw error;
-  }
-  if (result && typeof (result as { then?: unknown }).then === 'function') {
-    return (result as unknown as Promise<unknown>).then(
-      (v) => (timer.end(), v),
+    const r = fn() as T & { then?: unknown };
+    if (typeof r?.then !== 'function') return done(false), r;
+    return (r as unknown as Promise<unknown>).then(
+      (v) => (done(false), v),
       (e) => {
-        timer.end({ success: false });
+        done(true, e);
         throw e;
       },
     ) as T;
+  } catch (e) {
+    done(true, e);
+    throw e;
   }
-  timer.end();
-  return result;
 }

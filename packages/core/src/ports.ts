@@ -12,7 +12,7 @@ export interface Storage {
   get<T>(key: string): Promise<T | undefined>;
   setMany(entries: Array<[string, unknown]>): Promise<void>;
   delMany(keys: string[]): Promise<void>;
-  /** Every entry whose key starts with `prefix`. */
+  /** Every entry whose key starts with `prefix`, in key order (as IndexedDB gives them). */
   entries<T>(prefix: string): Promise<Array<[string, T]>>;
 }
 
