@@ -63,6 +63,15 @@ describe('EventBuffer', () => {
     expect(c.of('error')).toHaveLength(1);
   });
 
+  it('with a synchronous storage, has each item stored when the call that tracked it returns', async () => {
+    const c = fakeCollector();
+    const storage = Object.assign(c.storage, { sync: true });
+    const client = createClient(OPTIONS, { ...c.ports(), storage });
+    await client.ready;
+    client.trackProgress({ traceId: 'loan-1', step: 'REVIEWED', status: 'SUCCESS' });
+    expect([...storage.map.values()].filter((v) => (v as { kind?: string })?.kind === 'progress')).toHaveLength(1);
+  });
+
   it('writes each item to storage before sending it and deletes it only once acknowledged', async () => {
     const c = fakeCollector();
     const client = createClient(OPTIONS, c.ports());

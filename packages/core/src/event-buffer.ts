@@ -92,17 +92,18 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
     saveQueued = false;
     const entries = unsaved;
     unsaved = [];
-    // The state is copied now: the write runs later, when counters may have moved on.
+    // The state is copied now: an asynchronous write lands later, when counters may have moved on.
     const write: Array<[string, unknown]> = [...entries.map((e): [string, unknown] => [e.key, e.item]), ...JSON.parse(JSON.stringify(state()))];
+    // Issued at once, so a synchronous storage has it on disk when this returns; writes
+    // still land in call order, and a delete is issued only after its item's write.
     // Saved also when storage failed: the items then live on in memory only, as reported.
-    run(() =>
-      storage
-        .setMany(write)
-        .catch(onStorageFailure)
-        .then(() => {
-          for (const e of entries) e.saved = true;
-        }),
-    );
+    const written = storage
+      .setMany(write)
+      .catch(onStorageFailure)
+      .then(() => {
+        for (const e of entries) e.saved = true;
+      });
+    io = io.then(() => written);
   }
 
   function remove(entries: Entry[], cause?: DropCause) {
@@ -213,7 +214,10 @@ export function createEventBuffer(o: BufferOptions, ports: { storage: Storage; t
       const e: Entry = { key: QUEUE_PREFIX + item.eventId, item, saved: false, inFlight: false };
       queue.push(e);
       unsaved.push(e);
-      if (!saveQueued) {
+      // A synchronous storage writes each item before add() returns; another gathers
+      // the items of one task into one write.
+      if (storage.sync) save();
+      else if (!saveQueued) {
         saveQueued = true;
         queueMicrotask(save);
       }

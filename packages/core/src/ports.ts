@@ -9,6 +9,12 @@ import type { IngestResult, SdkInfo } from '@waymark/protocol/types';
  * and the counters saved with them land together or not at all.
  */
 export interface Storage {
+  /**
+   * True when `setMany` has its write on disk before it returns (its promise only
+   * reports the outcome). The buffer then writes each item as it is added, so an
+   * item is durable once the call that tracked it has returned.
+   */
+  sync?: boolean;
   get<T>(key: string): Promise<T | undefined>;
   setMany(entries: Array<[string, unknown]>): Promise<void>;
   delMany(keys: string[]): Promise<void>;
