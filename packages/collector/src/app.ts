@@ -12,6 +12,7 @@ import { requestLog, type Logger } from './middleware/request-log.js';
 import { batchRoutes } from './routes/batch.js';
 import { errorRoutes } from './routes/errors.js';
 import { eventRoutes } from './routes/events.js';
+import { funnelRoutes } from './routes/funnel.js';
 import { performanceRoutes } from './routes/performance.js';
 import { progressRoutes } from './routes/progress.js';
 import { rejectedRoutes } from './routes/rejected.js';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Hono<CollectorEnv> {
   app.route('/api/performance', performanceRoutes(deps));
   app.route('/api/errors', errorRoutes(deps));
   app.route('/api/rejected', rejectedRoutes(deps));
+  app.route('/api/funnel', funnelRoutes(deps));
   app.route('/sdk', sdkRoutes(deps.sdkScript));
 
   const methodsOf = allowedMethods(app);

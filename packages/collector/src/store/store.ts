@@ -22,6 +22,24 @@ import type {
 } from '@waymark/protocol/types';
 import type { z } from 'zod';
 
+/** What a funnel reads: a service, its steps, a timestamp range, and a `meta` key to group by. */
+export interface FunnelEventQuery {
+  service: string;
+  steps: readonly string[];
+  from?: number;
+  to?: number;
+  /** A key of `meta` (`channel` for `meta.channel`). */
+  metaKey?: string;
+}
+
+/** One progress event as a funnel reads it; `group` is the `meta` key's value, as text. */
+export interface FunnelEventRow {
+  traceId: string;
+  step: string;
+  timestamp: number;
+  group: string | null;
+}
+
 /** Arrival facts the collector adds to every stored record. */
 export interface Receipt {
   /** Collector clock when the request arrived (epoch ms). */
@@ -123,6 +141,8 @@ export interface Store {
    * the cutoff until that newer one expires too; nothing goes early.
    */
   purgeBefore(cutoff: number): Promise<number>;
+  /** The progress events of one service and some steps in a timestamp range, for funnels. */
+  funnelEvents(query: FunnelEventQuery): Promise<FunnelEventRow[]>;
   /** Items clients reported dropped before delivery (client_report items), summed by cause. */
   clientDrops(): Record<DropCause, number>;
   /** Bytes on disk (database and its write-ahead log). */

@@ -61,3 +61,25 @@ export const RejectedQuerySchema = PageQuerySchema.extend({
   kind: z.enum(ITEM_KINDS).optional(),
   ...range,
 });
+
+/** Funnel steps: a comma-separated list of 1 to 16 step names. */
+const stepList = () =>
+  z
+    .string()
+    .transform((v) => v.split(','))
+    .pipe(z.array(label()).min(1).max(16));
+
+/**
+ * `GET /api/funnel`: steps in order, the window in ms (default one day), the range of
+ * event timestamps, and an optional breakdown by a `meta` key such as `meta.channel`.
+ */
+export const FunnelQuerySchema = z.strictObject({
+  service: label(),
+  steps: stepList(),
+  window: z.coerce.number().int().min(1).max(366 * 86_400_000).default(86_400_000),
+  breakdown: z
+    .string()
+    .regex(/^meta\.[A-Za-z0-9_]{1,64}$/, { error: 'must be meta.<key>, such as meta.channel' })
+    .optional(),
+  ...range,
+});

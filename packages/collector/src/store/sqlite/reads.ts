@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { DropCause } from '@waymark/protocol/types';
 import {
   InvalidCursorError,
+  type FunnelEventQuery,
+  type FunnelEventRow,
   type StoredPerformanceMetric,
   type StoredUiEvent,
   type ErrorQuery,
@@ -76,6 +78,15 @@ export function createReads(db: Database.Database) {
   const drops = db.prepare('SELECT COALESCE(SUM(overflow), 0) AS overflow, COALESCE(SUM(rejected), 0) AS rejected, COALESCE(SUM(quota), 0) AS quota FROM client_reports');
 
   return {
+    /** The events a funnel reads: one service, the funnel's steps, a timestamp range. */
+    funnelEvents(q: FunnelEventQuery): FunnelEventRow[] {
+      const steps = [...new Set(q.steps)];
+      const sql = `SELECT trace_id AS traceId, step, timestamp, ${q.metaKey ? 'json_extract(meta, ?)' : 'NULL'} AS "group"
+        FROM progress_events WHERE service = ? AND step IN (${steps.map(() => '?').join(', ')}) AND timestamp >= ? AND timestamp <= ?`;
+      const params = [...(q.metaKey ? [`$.${q.metaKey}`] : []), q.service, ...steps, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER];
+      return (prepare(sql).all(...params) as FunnelEventRow[]).map((r) => (r.group === null || typeof r.group === 'string' ? r : { ...r, group: JSON.stringify(r.group) }));
+    },
+
     /** Items clients reported dropped, by cause, over every stored client report. */
     clientDrops: () => drops.get() as Record<DropCause, number>,
     record(kind: keyof typeof byEventId, eventId: string): unknown {

@@ -107,6 +107,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
     purgeBefore(cutoff) {
       return writer.run<number>({ op: 'purge', cutoff });
     },
+    async funnelEvents(query) {
+      return reads.funnelEvents(query);
+    },
     clientDrops() {
       return reads.clientDrops();
     },

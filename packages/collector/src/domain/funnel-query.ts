@@ -1,0 +1,47 @@
+import type { Store } from '../store/store.js';
+import { funnelReport, traceLevels, type FunnelStep } from './funnel.js';
+
+/** A funnel question, as `GET /api/funnel` asks it. */
+export interface FunnelQuery {
+  service: string;
+  steps: string[];
+  window: number;
+  from?: number;
+  to?: number;
+  /** `meta.<key>` to break the funnel down by. */
+  breakdown?: string;
+}
+
+/** The answer: the funnel over every trace, and per breakdown value if one was asked for. */
+export interface FunnelAnswer {
+  service: string;
+  steps: string[];
+  windowMs: number;
+  from: number | null;
+  to: number | null;
+  funnel: FunnelStep[];
+  breakdown?: { key: string; groups: Array<{ value: string | null; funnel: FunnelStep[] }> };
+}
+
+/**
+ * Computes a funnel over the store's progress events. A trace falls in the breakdown
+ * group of its chain's step-1 event; traces that never reach step 1 are in no group.
+ */
+export async function funnel(store: Store, q: FunnelQuery): Promise<FunnelAnswer> {
+  const events = await store.funnelEvents({ service: q.service, steps: q.steps, from: q.from, to: q.to, metaKey: q.breakdown?.slice('meta.'.length) });
+  const levels = traceLevels(events, q.steps, q.window);
+  const answer: FunnelAnswer = { service: q.service, steps: q.steps, windowMs: q.window, from: q.from ?? null, to: q.to ?? null, funnel: funnelReport(levels, q.steps) };
+  if (q.breakdown) {
+    const groups = new Map<string | null, typeof levels>();
+    for (const l of levels) {
+      if (!l.level) continue;
+      const g = l.group ?? null;
+      groups.set(g, [...(groups.get(g) ?? []), l]);
+    }
+    answer.breakdown = {
+      key: q.breakdown,
+      groups: [...groups].sort(([, a], [, b]) => b.length - a.length).map(([value, ls]) => ({ value, funnel: funnelReport(ls, q.steps) })),
+    };
+  }
+  return answer;
+}
