@@ -29,6 +29,8 @@ export interface Outbox extends Storage {
   sync: true;
   /** Entries stored (items and the client's own state). */
   count(): number;
+  /** Items stored (`q:` keys): what waits for delivery. */
+  pendingItems(): number;
   /** Closes the database; later writes reject. */
   close(): void;
   /** The database file. */
@@ -52,6 +54,7 @@ export function openOutbox(dir: string, durability: Durability = 'process'): Out
   const one = db.prepare('SELECT value FROM outbox WHERE key = ?').pluck();
   const range = db.prepare('SELECT key, value FROM outbox WHERE key >= ? AND key < ? ORDER BY key');
   const count = db.prepare('SELECT count(*) FROM outbox').pluck();
+  const pending = db.prepare("SELECT count(*) FROM outbox WHERE key >= 'q:' AND key < 'q;'").pluck();
   const setMany = db.transaction((entries: Array<[string, unknown]>) => {
     for (const [k, v] of entries) put.run(k, JSON.stringify(v ?? null));
   });
@@ -81,6 +84,7 @@ export function openOutbox(dir: string, durability: Durability = 'process'): Out
       }),
     entries: (prefix) => settle(() => (range.all(prefix, `${prefix}\uffff`) as Array<{ key: string; value: string }>).map((r) => [r.key, JSON.parse(r.value)] as [string, never])),
     count: () => count.get() as number,
+    pendingItems: () => pending.get() as number,
     close: () => db.close(),
   };
 }

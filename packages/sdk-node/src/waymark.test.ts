@@ -82,6 +82,15 @@ describe('createWaymark', () => {
     await w.shutdown();
   });
 
+  it('records nothing after shutdown, and says so', async () => {
+    const reports: string[] = [];
+    const w = waymarkFor({ onError: (e) => reports.push(e.message) });
+    await w.ready;
+    await w.shutdown();
+    expect(w.trackProgress({ traceId: 'late-1', step: 'REVIEWED', status: 'SUCCESS' })).toBeUndefined();
+    expect(reports).toEqual(['trackProgress after shutdown: event for late-1 not recorded']);
+  });
+
   it('refuses bad options by name', () => {
     expect(() => createWaymark({ endpoint: collector.url, service: 'LOAN', outboxDir: '' })).toThrow(expect.objectContaining({ option: 'outboxDir' }));
     expect(() => createWaymark({ endpoint: collector.url, service: 'LOAN', outboxDir: join(dir, 'x'), durability: 'disk' as never })).toThrow(expect.objectContaining({ option: 'durability' }));

@@ -44,6 +44,8 @@ const isDurability = (v: unknown): v is Durability => v === 'process' || v === '
 /**
  * Creates the client: opens the outbox, sends what a previous run left in it, and
  * (unless `handleProcess: false`) hooks the process's exit, signals and uncaught errors.
+ * An `onError` that throws does not disturb delivery: its error becomes a process
+ * warning (`WAYMARK_ON_ERROR_THREW`).
  *
  * @throws WaymarkOptionError when an option is invalid.
  */
@@ -53,7 +55,16 @@ export function createWaymark(options: NodeOptions) {
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
   if (!(shutdownTimeoutMs >= 0)) throw new WaymarkOptionError('shutdownTimeoutMs', 'a number of ms ≥ 0');
   const strict = options.strict ?? process.env.NODE_ENV !== 'production';
-  const onError = options.onError ?? (() => {});
+  // The app's handler is called from delivery's promises and from lenient calls: what
+  // it throws must neither reject them unhandled nor reach the caller, so it becomes a
+  // process warning.
+  const onError = (error: WaymarkError) => {
+    try {
+      options.onError?.(error);
+    } catch (thrown) {
+      process.emitWarning(`onError threw while reporting "${error.message}": ${String(thrown)}`, { code: 'WAYMARK_ON_ERROR_THREW' });
+    }
+  };
 
   const outbox = openOutbox(options.outboxDir, options.durability);
   // Keys the client's restore read back: items tracked before it are either among them
@@ -105,6 +116,11 @@ export function createWaymark(options: NodeOptions) {
         return undefined;
       }
       const event = checked.value;
+      if (stopping) {
+        // After shutdown nothing is sent or kept: say so rather than answer an id.
+        onError({ code: 'capture', message: `trackProgress after shutdown: event for ${event.traceId} not recorded` });
+        return undefined;
+      }
       if (early) {
         // The outbox reports failure by rejecting; the write itself happened before this line.
         outbox.setMany([[`q:${event.eventId}`, { ...event, kind: 'progress' }]]).catch((error) => onError({ code: 'storage', message: String(error) }));
@@ -131,7 +147,8 @@ export function createWaymark(options: NodeOptions) {
 
     stats(): NodeStats {
       const s = client.stats();
-      return { pending: s.pending + (early?.length ?? 0), sent: s.sent, failedAttempts: s.failedAttempts, dropped: s.dropped.overflow + s.dropped.rejected + s.dropped.quota, droppedByCause: s.dropped };
+      // While the outbox loads, what it holds is the truth; then the client's queue is.
+      return { pending: early ? outbox.pendingItems() : s.pending, sent: s.sent, failedAttempts: s.failedAttempts, dropped: s.dropped.overflow + s.dropped.rejected + s.dropped.quota, droppedByCause: s.dropped };
     },
 
     /**
