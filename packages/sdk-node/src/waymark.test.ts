@@ -82,6 +82,21 @@ describe('createWaymark', () => {
     await w.shutdown();
   });
 
+  it('keeps events tracked while shutting down in the outbox for the next start', async () => {
+    const outboxDir = join(dir, 'late-during-shutdown');
+    const first = createWaymark({ endpoint: 'http://127.0.0.1:9', service: 'LOAN', outboxDir, handleProcess: false });
+    await first.ready;
+    first.trackProgress({ traceId: 'late-2', step: 'REVIEWED', status: 'SUCCESS' });
+    const stopping = first.shutdown({ timeoutMs: 300 });
+    expect(first.trackProgress({ traceId: 'late-2', step: 'COMPLETED', status: 'SUCCESS' })).toEqual(expect.any(String));
+    await stopping;
+    const next = createWaymark({ endpoint: collector.url, service: 'LOAN', outboxDir, handleProcess: false });
+    await next.ready;
+    await next.flush();
+    expect((await storedProgress('late-2')).map((e) => e.step).sort()).toEqual(['COMPLETED', 'REVIEWED']);
+    await next.shutdown();
+  });
+
   it('records nothing after shutdown, and says so', async () => {
     const reports: string[] = [];
     const w = waymarkFor({ onError: (e) => reports.push(e.message) });

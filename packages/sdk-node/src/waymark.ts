@@ -94,6 +94,7 @@ export function createWaymark(options: NodeOptions) {
   });
 
   let stopping: Promise<void> | undefined;
+  let closed = false;
   let removeHooks = () => {};
 
   const waymark = {
@@ -117,9 +118,14 @@ export function createWaymark(options: NodeOptions) {
       }
       const event = checked.value;
       if (stopping) {
-        // After shutdown nothing is sent or kept: say so rather than answer an id.
-        onError({ code: 'capture', message: `trackProgress after shutdown: event for ${event.traceId} not recorded` });
-        return undefined;
+        // A request still running while the service shuts down: its event goes to the
+        // outbox for the next start, until the outbox is closed.
+        if (closed) {
+          onError({ code: 'capture', message: `trackProgress after shutdown: event for ${event.traceId} not recorded` });
+          return undefined;
+        }
+        outbox.setMany([[`q:${event.eventId}`, { ...event, kind: 'progress' }]]).catch((error) => onError({ code: 'storage', message: String(error) }));
+        return event.eventId;
       }
       if (early) {
         // The outbox reports failure by rejecting; the write itself happened before this line.
@@ -162,7 +168,7 @@ export function createWaymark(options: NodeOptions) {
         const done = client.shutdown().then(() => true);
         const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
         // The outbox closes only when delivery has ended; a send still running keeps it.
-        if (await Promise.race([done, late])) outbox.close();
+        if (await Promise.race([done, late])) (closed = true), outbox.close();
         clearTimeout(timer);
       })();
       return stopping;
