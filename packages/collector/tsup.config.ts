@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { defineConfig } from 'tsup';
@@ -20,6 +20,11 @@ async function copyBrowserSdk() {
   copyFileSync(from, 'dist/sdk/waymark.min.js');
 }
 
+/** Copies the dashboard's static files (page, script, stylesheet, icon) to dist/dashboard, where GET / serves them from. */
+function copyDashboard() {
+  cpSync('src/dashboard', 'dist/dashboard', { recursive: true });
+}
+
 const library = { index: 'src/index.ts', store: 'src/store/index.ts' };
 
 export default defineConfig([
@@ -36,7 +41,10 @@ export default defineConfig([
     dts: { entry: library },
     sourcemap: true,
     target: 'node20',
-    onSuccess: copyBrowserSdk,
+    onSuccess: async () => {
+      copyDashboard();
+      await copyBrowserSdk();
+    },
   },
   {
     // CJS for require() users; it starts the same ESM worker files.

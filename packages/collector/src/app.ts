@@ -7,17 +7,27 @@ import { allowedMethods } from './http/method-check.js';
 import type { Metrics } from './metrics.js';
 import { requireAccess, type Keys } from './middleware/auth.js';
 import { limitBody } from './middleware/body-limit.js';
+import { DASHBOARD_DIR } from './dashboard-files.js';
 import { corsAnyOrigin } from './middleware/cors.js';
 import { requestLog, type Logger } from './middleware/request-log.js';
 import { batchRoutes } from './routes/batch.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { errorRoutes } from './routes/errors.js';
 import { eventRoutes } from './routes/events.js';
 import { funnelRoutes } from './routes/funnel.js';
+import { bottleneckRoutes } from './routes/bottlenecks.js';
+import { dailySummaryRoutes } from './routes/daily-summary.js';
+import { sloRoutes } from './routes/slo.js';
+import type { SloMonitor } from './domain/slo.js';
 import { performanceRoutes } from './routes/performance.js';
 import { progressRoutes } from './routes/progress.js';
 import { rejectedRoutes } from './routes/rejected.js';
 import { sdkRoutes } from './routes/sdk.js';
+import { serviceRoutes } from './routes/services.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { streamRoutes } from './routes/stream.js';
+import { traceRoutes } from './routes/traces.js';
+import type { ProgressFeed } from './progress-feed.js';
 import { InvalidCursorError, StoreUnavailableError } from './store/store.js';
 
 export interface AppDeps extends RouteDeps {
@@ -27,6 +37,13 @@ export interface AppDeps extends RouteDeps {
   log?: Logger;
   /** The browser SDK's script-tag file, served at /sdk/waymark.min.js. */
   sdkScript: string;
+  /** Default time zone of the bottleneck heatmap and of daily summaries' calendar days. */
+  timeZone: string;
+  /** Seed 001's figures, cached, for /api/slo. */
+  slo: SloMonitor;
+  /** Commit notices for the live stream, and the interval of its keep-alive comments. */
+  feed: ProgressFeed;
+  streamHeartbeatMs: number;
 }
 
 /** The collector's HTTP app: middleware, then thin routes over the store. */
@@ -38,12 +55,14 @@ export function createApp(deps: AppDeps): Hono<CollectorEnv> {
   app.use('*', requestLog(deps.metrics, deps.log, deps.now));
   app.use(
     '/api/*',
-    corsAnyOrigin({ allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'X-Waymark-Key'], maxAge: 86_400 }),
+    corsAnyOrigin({ allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'X-Waymark-Key', 'Last-Event-ID'], maxAge: 86_400 }),
   );
   app.use('/sdk/*', corsAnyOrigin({ allowMethods: ['GET', 'OPTIONS'], allowHeaders: [], maxAge: 86_400 }));
   app.use('*', limitBody(deps.maxBodyBytes));
   // Sending data needs the write key; reading or changing it needs the admin key.
   app.use('/api/*', (c, next) => (c.req.method === 'POST' ? ingest(c, next) : admin(c, next)));
+  // A POST that rewrites stored figures rather than sending data: the admin key, not the write key.
+  app.use('/api/daily-summary/aggregate', admin);
   app.use('/metrics', admin);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -56,7 +75,14 @@ export function createApp(deps: AppDeps): Hono<CollectorEnv> {
   app.route('/api/errors', errorRoutes(deps));
   app.route('/api/rejected', rejectedRoutes(deps));
   app.route('/api/funnel', funnelRoutes(deps));
+  app.route('/api/bottlenecks', bottleneckRoutes(deps, deps.timeZone));
+  app.route('/api/daily-summary', dailySummaryRoutes(deps, deps.timeZone));
+  app.route('/api/slo', sloRoutes(deps.slo));
+  app.route('/api/traces', traceRoutes(deps));
+  app.route('/api/stream', streamRoutes({ store: deps.store, feed: deps.feed, heartbeatMs: deps.streamHeartbeatMs }));
   app.route('/sdk', sdkRoutes(deps.sdkScript));
+  app.route('/api/services', serviceRoutes(deps));
+  app.route('/', dashboardRoutes(DASHBOARD_DIR));
 
   const methodsOf = allowedMethods(app);
   app.notFound((c) => {

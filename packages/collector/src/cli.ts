@@ -12,6 +12,13 @@ const USAGE = `waymark-collector [options]
   --insecure               allow a non-loopback host without keys
   --max-body-bytes <n>     largest accepted body (default 1048576)
   --retention-days <n>     delete records older than this (default 365)
+  --drop-timeout-ms <n>    a journey with no event for this long is DROPPED (default 120000)
+  --session-timeout-ms <n> an active session with no activity for this long ends
+                           as timeout; 0 never (default 600000)
+  --time-zone <zone>       IANA time zone of daily summaries' days and of the
+                           bottleneck heatmap's hours (default Asia/Seoul)
+  --daily-summary-at <t>   HH:MM in that zone at which yesterday's daily summaries
+                           are computed, or off (default 00:05)
   --quiet                  no request log
   --help                   this text`;
 
@@ -39,6 +46,10 @@ try {
       insecure: { type: 'boolean' },
       'max-body-bytes': { type: 'string' },
       'retention-days': { type: 'string' },
+      'drop-timeout-ms': { type: 'string' },
+      'session-timeout-ms': { type: 'string' },
+      'time-zone': { type: 'string' },
+      'daily-summary-at': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -62,6 +73,10 @@ try {
     insecure: args.insecure,
     maxBodyBytes: numberFlag('max-body-bytes', args['max-body-bytes']),
     retentionDays: numberFlag('retention-days', args['retention-days']),
+    ...(args['drop-timeout-ms'] !== undefined ? { dropTimeouts: { default: numberFlag('drop-timeout-ms', args['drop-timeout-ms']) } } : {}),
+    sessionTimeoutMs: numberFlag('session-timeout-ms', args['session-timeout-ms']),
+    timeZone: args['time-zone'],
+    dailySummaryAt: args['daily-summary-at'] === 'off' ? false : args['daily-summary-at'],
     ...(args.quiet ? { log: false as const } : {}),
   });
   process.stdout.write(`Waymark collector listening on ${collector.url}\n`);

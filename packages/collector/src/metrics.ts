@@ -1,9 +1,14 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KindCounts } from './ingest/ingest.js';
 import type { Store } from './store/store.js';
+import type { SloMonitor } from './domain/slo.js';
 
-/** The collector's Prometheus metrics, in a registry of its own so several collectors can share a process. */
-export function createMetrics(store: Store) {
+/**
+ * The collector's Prometheus metrics, in a registry of its own so several collectors
+ * can share a process. With `slo`, also seed 001's event loss and ingestion lag, from
+ * its cached figures, so a scrape stays cheap.
+ */
+export function createMetrics(store: Store, slo?: SloMonitor) {
   const registry = new Registry();
   const items = new Counter({
     name: 'waymark_items_total',
@@ -35,6 +40,28 @@ export function createMetrics(store: Store) {
       for (const [cause, n] of Object.entries(store.clientDrops())) this.set({ cause }, n);
     },
   });
+  if (slo) {
+    new Gauge({
+      name: 'waymark_event_loss_ratio',
+      help: 'UI events missing from per-session sequenceNo gaps / events expected, over sessions with a UI event received in the last 24 h (0 without any).',
+      registers: [registry],
+      async collect() {
+        this.set((await slo.figures()).eventLoss.ratio ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'waymark_ingestion_lag_seconds',
+      help: 'receivedAt minus the event time (derived from sentAt when the envelope gave it), nearest-rank quantiles over progress and UI events received in the last hour.',
+      labelNames: ['quantile'] as const,
+      registers: [registry],
+      async collect() {
+        const lag = (await slo.figures()).ingestionLag;
+        this.reset();
+        if (lag.p50Ms !== null) this.set({ quantile: '0.5' }, lag.p50Ms / 1000);
+        if (lag.p95Ms !== null) this.set({ quantile: '0.95' }, lag.p95Ms / 1000);
+      },
+    });
+  }
   return {
     registry,
     countItems(counts: KindCounts) {

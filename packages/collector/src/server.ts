@@ -53,10 +53,15 @@ export async function startCollector(options: ServeOptions = {}): Promise<Runnin
         // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
         const http = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
         const force = setTimeout(() => http.closeAllConnections?.(), DRAIN_MS);
+        // Live streams never finish by themselves: end them, and close their
+        // connections as they fall idle.
+        collector.endStreams();
+        const idle = setInterval(() => http.closeIdleConnections?.(), 20);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           http.closeIdleConnections?.();
         });
+        clearInterval(idle);
         clearTimeout(force);
         await collector.close();
       })();

@@ -33,6 +33,34 @@ describe('GET /api/funnel', () => {
     ]);
   });
 
+  it('reads the steps from meta.subType when asked: the stages of a photo kiosk', async () => {
+    const stage = (traceId: string, subType: string, dt: number, status = 'SUCCESS') => ({
+      traceId, service: 'PHOTO_KIOSK', step: subType === 'done' ? 'COMPLETED' : 'DATA_COLLECTED', status, timestamp: T0 + dt, meta: { subType },
+    });
+    const events = [
+      stage('k-1', 'attract', 0), stage('k-1', 'frame_select', 1_000), stage('k-1', 'options', 4_000), stage('k-1', 'payment', 6_000),
+      stage('k-2', 'attract', 0), stage('k-2', 'frame_select', 3_000), stage('k-2', 'frame_select', 9_000, 'DROPPED'),
+      stage('k-3', 'attract', 0),
+    ];
+    expect((await send(c.url, 'POST', '/api/progress', events)).body.accepted).toBe(events.length);
+    const r = await send(c.url, 'GET', '/api/funnel?service=PHOTO_KIOSK&steps=attract,frame_select,options,payment&stepField=meta.subType');
+    expect(r.status).toBe(200);
+    expect(r.body.stepField).toBe('meta.subType');
+    expect(r.body.funnel.map((s: any) => [s.step, s.traces, s.dropOff, s.medianMsFromPrevious])).toEqual([
+      ['attract', 3, 0, null],
+      ['frame_select', 2, 1, 1_000],
+      ['options', 1, 1, 3_000],
+      ['payment', 1, 0, 2_000],
+    ]);
+    // Read by step, the same events hold no such steps.
+    const bySteps = await send(c.url, 'GET', '/api/funnel?service=PHOTO_KIOSK&steps=attract,frame_select');
+    expect(bySteps.body.stepField).toBe('step');
+    expect(bySteps.body.funnel.map((s: any) => s.traces)).toEqual([0, 0]);
+    const bad = await send(c.url, 'GET', '/api/funnel?service=PHOTO_KIOSK&steps=attract&stepField=meta.screenId');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.errors.map((e: any) => e.path)).toEqual(['stepField']);
+  });
+
   it('names the bad parameter', async () => {
     const r = await send(c.url, 'GET', '/api/funnel?service=LOAN&steps=&breakdown=channel&window=-1');
     expect(r.status).toBe(400);

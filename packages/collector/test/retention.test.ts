@@ -10,7 +10,8 @@ describe('retention', () => {
     const { dir, cleanup } = tempDir();
     const db = join(dir, 'r.db');
     let clock = T0;
-    const old = await startCollector({ port: 0, db, log: false, now: () => clock });
+    // No sweeper: the clock jumps 100 days, and a DROPPED event stored then would outlive the purge below.
+    const old = await startCollector({ port: 0, db, log: false, now: () => clock, sweepIntervalMs: 0 });
     await send(old.url, 'POST', '/api/progress', [progress(1), progress(2)]);
     await send(old.url, 'POST', '/api/sessions', session('old-session'));
     clock = T0 + 100 * DAY;

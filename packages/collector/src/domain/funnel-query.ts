@@ -10,6 +10,8 @@ export interface FunnelQuery {
   to?: number;
   /** `meta.<key>` to break the funnel down by. */
   breakdown?: string;
+  /** Where an event's step is read: `step` (default) or `meta.subType`. */
+  stepField?: 'step' | 'meta.subType';
 }
 
 /** The answer: the funnel over every trace, and per breakdown value if one was asked for. */
@@ -17,6 +19,7 @@ export interface FunnelAnswer {
   service: string;
   steps: string[];
   windowMs: number;
+  stepField: 'step' | 'meta.subType';
   from: number | null;
   to: number | null;
   funnel: FunnelStep[];
@@ -28,9 +31,10 @@ export interface FunnelAnswer {
  * group of its chain's step-1 event; traces that never reach step 1 are in no group.
  */
 export async function funnel(store: Store, q: FunnelQuery): Promise<FunnelAnswer> {
-  const events = await store.funnelEvents({ service: q.service, steps: q.steps, from: q.from, to: q.to, metaKey: q.breakdown?.slice('meta.'.length) });
+  const stepField = q.stepField ?? 'step';
+  const events = await store.funnelEvents({ service: q.service, steps: q.steps, from: q.from, to: q.to, metaKey: q.breakdown?.slice('meta.'.length), stepField });
   const levels = traceLevels(events, q.steps, q.window);
-  const answer: FunnelAnswer = { service: q.service, steps: q.steps, windowMs: q.window, from: q.from ?? null, to: q.to ?? null, funnel: funnelReport(levels, q.steps) };
+  const answer: FunnelAnswer = { service: q.service, steps: q.steps, windowMs: q.window, stepField, from: q.from ?? null, to: q.to ?? null, funnel: funnelReport(levels, q.steps) };
   if (q.breakdown) {
     const groups = new Map<string | null, typeof levels>();
     for (const l of levels) {

@@ -5,7 +5,7 @@ import type { RouteDeps } from '../http/deps.js';
 import type { CollectorEnv } from '../http/env.js';
 import { readQuery } from '../http/read-query.js';
 
-/** `GET /api/funnel?service=S&steps=A,B,C&window=MS&from=&to=&breakdown=meta.channel`. */
+/** `GET /api/funnel?service=S&steps=A,B,C&window=MS&from=&to=&breakdown=meta.channel&stepField=meta.subType`. */
 export function funnelRoutes({ store }: RouteDeps) {
   return new Hono<CollectorEnv>().get('/', async (c) => {
     const q = readQuery(c, FunnelQuerySchema);

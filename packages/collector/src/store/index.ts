@@ -1,4 +1,5 @@
 export type * from './store.js';
+export type * from './analytics.js';
 export { InvalidCursorError, StoreUnavailableError } from './store.js';
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite/store-sqlite.js';
 // The SQLite schema and write statements, for tools and benchmarks that must match the store exactly.

@@ -21,6 +21,17 @@ import type {
   UiEvent,
 } from '@waymark/protocol/types';
 import type { z } from 'zod';
+import type {
+  BottleneckEventQuery,
+  BottleneckEventRow,
+  DailyRecords,
+  DailySummary,
+  DailySummaryListQuery,
+  DevicePlace,
+  SequenceCoverage,
+} from './analytics.js';
+import type { TraceQuerySchema } from '@waymark/protocol';
+import type { JourneyState } from '../domain/journey-state.js';
 
 /** What a funnel reads: a service, its steps, a timestamp range, and a `meta` key to group by. */
 export interface FunnelEventQuery {
@@ -30,6 +41,8 @@ export interface FunnelEventQuery {
   to?: number;
   /** A key of `meta` (`channel` for `meta.channel`). */
   metaKey?: string;
+  /** Where an event's step is read: `step` (default) or `meta.subType` (kiosk stages). */
+  stepField?: 'step' | 'meta.subType';
 }
 
 /** One progress event as a funnel reads it; `group` is the `meta` key's value, as text. */
@@ -38,6 +51,15 @@ export interface FunnelEventRow {
   step: string;
   timestamp: number;
   group: string | null;
+}
+
+/** One service seen in progress events: how many, the latest timestamp, and per step and per `meta.subType`. */
+export interface ServiceSummary {
+  service: string;
+  events: number;
+  lastTimestamp: number;
+  steps: Array<{ step: string; events: number }>;
+  subTypes: Array<{ subType: string; events: number }>;
 }
 
 /** Arrival facts the collector adds to every stored record. */
@@ -95,6 +117,37 @@ export type PerformanceQuery = z.output<typeof PerformanceQuerySchema>;
 export type ErrorQuery = z.output<typeof ErrorQuerySchema>;
 export type ProgressQuery = z.output<typeof ProgressQuerySchema>;
 export type RejectedQuery = z.output<typeof RejectedQuerySchema>;
+export type TraceQuery = z.output<typeof TraceQuerySchema>;
+
+/** A journey's state, kept per traceId in the same commit as the progress events it comes from. */
+export type TraceState = { traceId: string } & Omit<JourneyState, 'lastSeq'>;
+
+/** Open journeys whose latest event arrived long enough ago, for the sweeper; each rule of a timeout setting is one query. */
+export interface StaleTraceQuery {
+  /** Only journeys whose latest event (by arrival, collector clock) arrived at or before this. */
+  lastReceivedAtMost: number;
+  service?: string;
+  /** The journey's current step. */
+  step?: string;
+  exceptServices?: readonly string[];
+  exceptSteps?: readonly string[];
+  limit: number;
+}
+
+/** A stored progress event with its sequence number, which orders the live stream. */
+export interface SequencedProgressEvent {
+  seq: number;
+  event: StoredProgressEvent;
+}
+
+/** An active session with no activity since `lastActivityAt`, for the sweeper. */
+export interface IdleSession {
+  session: StoredSession;
+  /** Collector clock: the latest of the session's last update and its UI events' arrival. */
+  lastActivityAt: number;
+  /** Device clock: the latest timestamp of the session's UI events; null when it has none. */
+  lastEventTimestamp: number | null;
+}
 
 export type PatchResult =
   | { status: 'updated'; session: StoredSession }
@@ -134,6 +187,25 @@ export interface Store {
   /** Marks an error resolved; undefined when the id is unknown. */
   resolveError(id: string, now: number): Promise<StoredErrorReport | undefined>;
   listProgress(query: ProgressQuery): Promise<Page<StoredProgressEvent>>;
+  /**
+   * Progress events stored after `afterSeq`, in storage order with their sequence
+   * numbers, optionally of one service: what the live stream sends. Sequence numbers
+   * only grow, and a commit makes its events visible together, so reading on from the
+   * last one seen misses nothing and repeats nothing.
+   */
+  progressAfter(afterSeq: number, options: { service?: string; limit: number }): Promise<SequencedProgressEvent[]>;
+  /** The sequence number of the newest stored progress event; 0 when there is none. */
+  progressHead(): Promise<number>;
+  /** One journey's state; undefined when no stored progress event carries this traceId. */
+  getTrace(traceId: string): Promise<TraceState | undefined>;
+  /** One journey's progress events in journey order: by timestamp, then by arrival. */
+  traceEvents(traceId: string): Promise<StoredProgressEvent[]>;
+  /** Journeys by their current state, the most recently started first. */
+  listTraces(query: TraceQuery): Promise<Page<TraceState>>;
+  /** Open (non-terminal) journeys matching the query, the longest idle first. */
+  staleTraces(query: StaleTraceQuery): Promise<TraceState[]>;
+  /** Active sessions whose last update and last UI event arrived at or before `lastActivityAtMost`, the longest idle first. */
+  idleSessions(query: { lastActivityAtMost: number; limit: number }): Promise<IdleSession[]>;
   listRejected(query: RejectedQuery): Promise<Page<StoredRejectedItem>>;
   /**
    * Deletes records received before `cutoff`, oldest arrival first; answers how many
@@ -143,8 +215,25 @@ export interface Store {
   purgeBefore(cutoff: number): Promise<number>;
   /** The progress events of one service and some steps in a timestamp range, for funnels. */
   funnelEvents(query: FunnelEventQuery): Promise<FunnelEventRow[]>;
+  /** The services of progress events with timestamps in [`from`, `to`), most events first. */
+  services(range: { from?: number; to?: number }): Promise<ServiceSummary[]>;
   /** Items clients reported dropped before delivery (client_report items), summed by cause. */
   clientDrops(): Record<DropCause, number>;
+  /** One service's progress events with timestamps in [`from`, `to`], in (timestamp, arrival) order, for bottlenecks. */
+  bottleneckEvents(query: BottleneckEventQuery): Promise<BottleneckEventRow[]>;
+  /** The records a daily summary is made of: sessions started, and purchases, metrics and errors timestamped, in [`from`, `to`). */
+  dailyRecords(range: { from: number; to: number }): Promise<DailyRecords>;
+  /** store / group / country of each device's latest session started before `before`; devices without one are left out. */
+  devicePlaces(deviceIds: readonly string[], before: number): Promise<Map<string, DevicePlace>>;
+  /** Stores a date's summaries in place of all that date's previous ones, in one commit. */
+  replaceDailySummaries(date: string, summaries: readonly DailySummary[]): Promise<void>;
+  getDailySummary(date: string, deviceId: string): Promise<DailySummary | undefined>;
+  /** Summaries newest date first, then by device id (descending). */
+  listDailySummaries(query: DailySummaryListQuery): Promise<Page<DailySummary>>;
+  /** Sequence coverage of the sessions with a UI event received at or after `since`, over all their stored UI events. */
+  uiSequenceCoverage(since: number): Promise<SequenceCoverage>;
+  /** Per progress or UI event received at or after `since`: receivedAt − (derived timestamp, else timestamp), ms. */
+  ingestionLags(since: number): Promise<number[]>;
   /** Bytes on disk (database and its write-ahead log). */
   sizeBytes(): number;
   /** Finishes in-flight writes and closes cleanly. */

@@ -12,10 +12,13 @@ import {
   type PerformanceQuery,
   type ProgressQuery,
   type RejectedQuery,
+  type ServiceSummary,
   type SessionQuery,
   type UiEventQuery,
 } from '../store.js';
 import { bodyFromRow, errorFromRow, progressFromRow, rejectedFromRow, sessionFromRow } from './rows.js';
+import type { TraceQuery } from '../store.js';
+import { traceFromRow } from './trace-rows.js';
 
 type Row = Record<string, unknown>;
 /** A filter: the SQL condition and its value; skipped when the value is undefined. */
@@ -81,10 +84,34 @@ export function createReads(db: Database.Database) {
     /** The events a funnel reads: one service, the funnel's steps, a timestamp range. */
     funnelEvents(q: FunnelEventQuery): FunnelEventRow[] {
       const steps = [...new Set(q.steps)];
-      const sql = `SELECT trace_id AS traceId, step, timestamp, ${q.metaKey ? 'json_extract(meta, ?)' : 'NULL'} AS "group"
-        FROM progress_events WHERE service = ? AND step IN (${steps.map(() => '?').join(', ')}) AND timestamp >= ? AND timestamp <= ?`;
+      // A kiosk's progress events carry its stage in meta.subType; the funnel can read its steps there.
+      const step = q.stepField === 'meta.subType' ? `json_extract(meta, '$.subType')` : 'step';
+      const sql = `SELECT trace_id AS traceId, ${step} AS step, timestamp, ${q.metaKey ? 'json_extract(meta, ?)' : 'NULL'} AS "group"
+        FROM progress_events WHERE service = ? AND ${step} IN (${steps.map(() => '?').join(', ')}) AND timestamp >= ? AND timestamp <= ?`;
       const params = [...(q.metaKey ? [`$.${q.metaKey}`] : []), q.service, ...steps, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER];
       return (prepare(sql).all(...params) as FunnelEventRow[]).map((r) => (r.group === null || typeof r.group === 'string' ? r : { ...r, group: JSON.stringify(r.group) }));
+    },
+
+    /** Services of progress events in a timestamp range, with counts per step and per meta.subType, most events first. */
+    services(q: { from?: number; to?: number }): ServiceSummary[] {
+      const rows = prepare(
+        `SELECT service, step, json_extract(meta, '$.subType') AS subType, COUNT(*) AS events, MAX(timestamp) AS last
+         FROM progress_events WHERE timestamp >= ? AND timestamp < ? GROUP BY service, step, subType`,
+      ).all(q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER) as Array<{ service: string; step: string; subType: unknown; events: number; last: number }>;
+      const byService = new Map<string, { events: number; lastTimestamp: number; steps: Map<string, number>; subTypes: Map<string, number> }>();
+      for (const r of rows) {
+        let s = byService.get(r.service);
+        if (!s) byService.set(r.service, (s = { events: 0, lastTimestamp: 0, steps: new Map(), subTypes: new Map() }));
+        s.events += r.events;
+        s.lastTimestamp = Math.max(s.lastTimestamp, r.last);
+        s.steps.set(r.step, (s.steps.get(r.step) ?? 0) + r.events);
+        if (typeof r.subType === 'string') s.subTypes.set(r.subType, (s.subTypes.get(r.subType) ?? 0) + r.events);
+      }
+      const counted = <K extends string>(m: Map<string, number>, key: K) =>
+        [...m].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([v, events]) => ({ [key]: v, events }) as { [P in K]: string } & { events: number });
+      return [...byService]
+        .map(([service, s]) => ({ service, events: s.events, lastTimestamp: s.lastTimestamp, steps: counted(s.steps, 'step'), subTypes: counted(s.subTypes, 'subType') }))
+        .sort((a, b) => b.events - a.events || a.service.localeCompare(b.service));
     },
 
     /** Items clients reported dropped, by cause, over every stored client report. */
@@ -174,5 +201,20 @@ export function createReads(db: Database.Database) {
       ),
     rejected: (q: RejectedQuery) =>
       list('rejected_items', 'seq', [['kind = ?', q.kind], ...range('received_at', q)], q, rejectedFromRow),
+    /** Journeys newest first (by when their first event was stored), filtered on their current state. */
+    traces: (q: TraceQuery) =>
+      list(
+        'traces',
+        'rowid',
+        [
+          ['service = ?', q.service],
+          ['step = ?', q.step],
+          ['status = ?', q.status],
+          ['terminal = ?', bool(q.terminal)],
+          ...range('last_ts', q),
+        ],
+        q,
+        traceFromRow,
+      ),
   };
 }

@@ -140,6 +140,71 @@ export const MIGRATIONS: readonly string[] = [
     body        TEXT NOT NULL
   );
   `,
+  // Journey state per traceId, kept by the writer in the commit of the events it comes
+  // from (see domain/journey-state.ts), and filled here from the events already stored.
+  // `dwell` is a JSON object: step → ms spent in it. The partial indexes serve the
+  // sweeper: open journeys by last arrival, active sessions by last update.
+  `
+  CREATE TABLE traces (
+    trace_id          TEXT PRIMARY KEY,
+    service           TEXT NOT NULL,
+    step              TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    reason            TEXT,
+    last_event_id     TEXT NOT NULL,
+    last_seq          INTEGER NOT NULL,
+    first_ts          INTEGER NOT NULL,
+    last_ts           INTEGER NOT NULL,
+    first_received_at INTEGER NOT NULL,
+    last_received_at  INTEGER NOT NULL,
+    event_count       INTEGER NOT NULL,
+    dwell             TEXT NOT NULL,
+    terminal          INTEGER NOT NULL
+  );
+  CREATE INDEX traces_open ON traces (last_received_at) WHERE terminal = 0;
+  CREATE INDEX sessions_active ON sessions (updated_at) WHERE status = 'active';
+
+  INSERT INTO traces (trace_id, service, step, status, reason, last_event_id, last_seq, first_ts, last_ts,
+                      first_received_at, last_received_at, event_count, dwell, terminal)
+  WITH ordered AS (
+    SELECT trace_id, seq, event_id, service, step, status, reason, timestamp,
+           LEAD(timestamp) OVER (PARTITION BY trace_id ORDER BY timestamp, seq) - timestamp AS dwell,
+           ROW_NUMBER() OVER (PARTITION BY trace_id ORDER BY timestamp DESC, seq DESC) AS from_last
+    FROM progress_events
+  ),
+  per_step AS (
+    SELECT trace_id, json_group_object(step, total) AS dwell
+    FROM (SELECT trace_id, step, SUM(dwell) AS total FROM ordered WHERE dwell IS NOT NULL GROUP BY trace_id, step)
+    GROUP BY trace_id
+  ),
+  totals AS (
+    SELECT trace_id, MIN(timestamp) AS first_ts, MIN(received_at) AS first_rx, MAX(received_at) AS last_rx, COUNT(*) AS n
+    FROM progress_events GROUP BY trace_id
+  )
+  SELECT o.trace_id, o.service, o.step, o.status, o.reason, o.event_id, o.seq, t.first_ts, o.timestamp,
+         t.first_rx, t.last_rx, t.n, COALESCE(p.dwell, '{}'),
+         o.step IN ('COMPLETED', 'FAILED', 'CANCEL', 'DROPPED') OR o.status IN ('FAIL', 'CANCEL', 'DROPPED')
+  FROM ordered o JOIN totals t USING (trace_id) LEFT JOIN per_step p USING (trace_id)
+  WHERE o.from_last = 1;
+  `,
+  // Seed 002 Phase 4: one summary per calendar day and device, the summary whole in
+  // `body`; the indexes are the seed's, for the list's filters.
+  `
+  CREATE TABLE daily_summaries (
+    date          TEXT NOT NULL,
+    device_id     TEXT NOT NULL,
+    store_id      TEXT,
+    group_id      TEXT,
+    country_code  TEXT,
+    body          TEXT NOT NULL,
+    aggregated_at INTEGER NOT NULL,
+    PRIMARY KEY (date, device_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX daily_summaries_store ON daily_summaries (store_id, date DESC) WHERE store_id IS NOT NULL;
+  CREATE INDEX daily_summaries_group ON daily_summaries (group_id, date DESC) WHERE group_id IS NOT NULL;
+  CREATE INDEX daily_summaries_device ON daily_summaries (device_id, date DESC);
+  CREATE INDEX daily_summaries_country ON daily_summaries (country_code, date DESC) WHERE country_code IS NOT NULL;
+  `,
 ];
 
 /** Tables whose rows expire under the retention setting, with the column that dates them. */

@@ -2,7 +2,10 @@ import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { PatchResult, Store, StoredErrorReport, StoredSession } from '../store.js';
 import { createReads } from './reads.js';
+import { createAnalyticsReads } from './analytics-reads.js';
+import { createDailySummaryReads } from './daily-summaries.js';
 import { toIngestRow } from './rows.js';
+import { createJourneyReads } from './trace-reads.js';
 import { applyPragmas, migrate, WAL_AUTOCHECKPOINT_PAGES } from './schema.js';
 import { createWriterClient } from './writer-client.js';
 import type { PatchOutcome } from './writes.js';
@@ -32,6 +35,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
   reader.pragma('busy_timeout = 5000');
   reader.pragma('cache_size = -65536');
   const reads = createReads(reader);
+  const journeys = createJourneyReads(reader);
+  const analytics = createAnalyticsReads(reader);
+  const dailySummaries = createDailySummaryReads(reader);
   const writer = createWriterClient(options.path, {
     walAutocheckpoint,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 500,
@@ -101,6 +107,27 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
     async listProgress(query) {
       return reads.progress(query);
     },
+    async progressAfter(afterSeq, options) {
+      return journeys.progressAfter(afterSeq, options);
+    },
+    async progressHead() {
+      return journeys.progressHead();
+    },
+    async getTrace(traceId) {
+      return journeys.trace(traceId);
+    },
+    async traceEvents(traceId) {
+      return journeys.traceEvents(traceId);
+    },
+    async listTraces(query) {
+      return reads.traces(query);
+    },
+    async staleTraces(query) {
+      return journeys.staleTraces(query);
+    },
+    async idleSessions(query) {
+      return journeys.idleSessions(query);
+    },
     async listRejected(query) {
       return reads.rejected(query);
     },
@@ -109,6 +136,33 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
     },
     async funnelEvents(query) {
       return reads.funnelEvents(query);
+    },
+    async services(range) {
+      return reads.services(range);
+    },
+    async bottleneckEvents(query) {
+      return analytics.bottleneckEvents(query);
+    },
+    async dailyRecords(range) {
+      return analytics.dailyRecords(range);
+    },
+    async devicePlaces(deviceIds, before) {
+      return analytics.devicePlaces(deviceIds, before);
+    },
+    async replaceDailySummaries(date, summaries) {
+      await writer.run({ op: 'replaceDailySummaries', date, summaries });
+    },
+    async getDailySummary(date, deviceId) {
+      return dailySummaries.get(date, deviceId);
+    },
+    async listDailySummaries(query) {
+      return dailySummaries.list(query);
+    },
+    async uiSequenceCoverage(since) {
+      return analytics.uiSequenceCoverage(since);
+    },
+    async ingestionLags(since) {
+      return analytics.ingestionLags(since);
     },
     clientDrops() {
       return reads.clientDrops();

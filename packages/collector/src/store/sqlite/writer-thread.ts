@@ -50,6 +50,7 @@ const rowsOf = (job: WriteJob) => (job.op === 'ingest' ? job.rows.length : job.o
 function runGroup(jobs: ReadonlyArray<{ id: number; job: WriteJob }>, isolate: boolean): JobResult[] | undefined {
   const results: JobResult[] = [];
   db.exec('BEGIN IMMEDIATE');
+  run.beginGroup();
   for (const { id, job } of jobs) {
     if (!isolate) {
       try {
@@ -70,6 +71,8 @@ function runGroup(jobs: ReadonlyArray<{ id: number; job: WriteJob }>, isolate: b
       results.push({ id, ok: false, error: String(error) });
     }
   }
+  // Journey states of the whole group, written once each, in its transaction.
+  run.endGroup();
   db.exec('COMMIT');
   return results;
 }

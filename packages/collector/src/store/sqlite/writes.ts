@@ -3,6 +3,9 @@ import type { Session, SessionPatch } from '@waymark/protocol/types';
 import type { RejectedItem } from '../store.js';
 import { sessionParams, type IngestRow } from './rows.js';
 import { RETAINED_TABLES } from './schema.js';
+import { createTraceWrites } from './trace-writes.js';
+import type { DailySummary } from '../analytics.js';
+import { createDailySummaryWrites } from './daily-summaries.js';
 
 /** Every write the writer thread runs; each is one job inside a group commit. */
 export type WriteJob =
@@ -11,7 +14,8 @@ export type WriteJob =
   | { op: 'createSession'; session: Session; receivedAt: number; derivedTimestamp?: number; now: number }
   | { op: 'patchSession'; sessionId: string; patch: SessionPatch; now: number }
   | { op: 'resolveError'; id: string; now: number }
-  | { op: 'purge'; cutoff: number };
+  | { op: 'purge'; cutoff: number }
+  | { op: 'replaceDailySummaries'; date: string; summaries: readonly DailySummary[] };
 
 export type PatchOutcome = { status: 'updated' } | { status: 'not_found' } | { status: 'conflict'; from: string; to: string };
 
@@ -73,7 +77,10 @@ export function createWrites(db: Database.Database) {
   const resolveError = db.prepare(
     'UPDATE error_reports SET resolved = 1, resolved_at = coalesce(resolved_at, ?) WHERE event_id = ?',
   );
+  const traces = createTraceWrites(db);
+  const replaceDailySummaries = createDailySummaryWrites(db);
   const purge = RETAINED_TABLES.map(([table, column]) => ({
+    table,
     oldest: db.prepare(`SELECT ${column} FROM ${table} ORDER BY rowid LIMIT 1`).pluck(),
     // Rows are dated in insertion order, so the expired ones are at the low rowids:
     // reading the oldest chunk is enough, with no index on the date.
@@ -86,15 +93,21 @@ export function createWrites(db: Database.Database) {
   );
 
   function ingest(rows: IngestRow[]): number[] {
-    return rows.map((row) => {
+    // Journey states change in the same job, so they commit (or roll back) with their events.
+    const journeys = traces.job();
+    const changes = rows.map((row) => {
       if (row.kind === 'session') {
         const [revision, ...params] = row.params;
         if (sessionRevision.run(revision, params[0]).changes === 0) return 0;
         sessionUpsert.run(params);
         return 1;
       }
-      return insert[row.kind].run(row.params).changes;
+      const result = insert[row.kind].run(row.params);
+      if (row.kind === 'progress' && result.changes === 1) journeys.add(row.params, Number(result.lastInsertRowid));
+      return result.changes;
     });
+    journeys.commit();
+    return changes;
   }
 
   function patchSession(sessionId: string, patch: SessionPatch, now: number): PatchOutcome {
@@ -112,21 +125,29 @@ export function createWrites(db: Database.Database) {
 
   function purgeBefore(cutoff: number): number {
     let deleted = 0;
-    for (const { oldest, chunk } of purge) {
+    // Journeys that lose events to the purge are recomputed from the events left.
+    const journeys = traces.job();
+    for (const { table, oldest, chunk } of purge) {
       for (;;) {
         const first = oldest.get() as number | undefined;
         if (first === undefined || first >= cutoff) break;
+        if (table === 'progress_events') for (const traceId of traces.purgeChunkTraces(cutoff)) journeys.invalidate(traceId);
         const n = chunk.run(cutoff).changes;
         deleted += n;
         if (n === 0) break;
       }
     }
     purgeRevisions.run();
+    journeys.commit();
     return deleted;
   }
 
-  /** Runs one job; the caller owns the transaction. */
-  return function run(job: WriteJob): unknown {
+  /**
+   * Runs one job; the caller owns the transaction. A caller running several jobs in one
+   * transaction calls `beginGroup()` after BEGIN and `endGroup()` before COMMIT, so each
+   * journey's state is written once per transaction; without them, once per job.
+   */
+  function run(job: WriteJob): unknown {
     switch (job.op) {
       case 'ingest':
         return ingest(job.rows);
@@ -144,6 +165,9 @@ export function createWrites(db: Database.Database) {
         return resolveError.run(job.now, job.id).changes === 1;
       case 'purge':
         return purgeBefore(job.cutoff);
+      case 'replaceDailySummaries':
+        return replaceDailySummaries(job.date, job.summaries);
     }
-  };
+  }
+  return Object.assign(run, { beginGroup: traces.beginGroup, endGroup: traces.endGroup });
 }
