@@ -4,8 +4,9 @@
  *
  *   (a) a bare node:http server that only reads and JSON.parses each body;
  *   (c) the collector end to end (built CLI, fresh database, --quiet);
- *   (b) better-sqlite3 alone inserting exactly the rows (c) stored, with the
- *       collector's schema, pragmas and INSERT, 5,000 rows per transaction.
+ *   (b) better-sqlite3 alone inserting exactly the rows (c) stored — its progress
+ *       events and the journey state of each trace — with the collector's schema,
+ *       pragmas and INSERT, 5,000 rows per transaction.
  *
  * (a) and (c) run in child processes and are loaded by autocannon from a third
  * process, POSTing the same pre-built SDK batches (50 progress events each) over
@@ -399,7 +400,7 @@ try {
     runs.push(run);
   }
   console.log(`\n${table(runs)}\n`);
-  console.log(`events/s: a and c, 2xx answers × ${ITEMS_PER_REQUEST} / time from the start of the load to its last answer; b, rows / time in its transactions.`);
+  console.log(`events/s: a and c, 2xx answers × ${ITEMS_PER_REQUEST} / time from the start of the load to its last answer; b, events / time in its transactions (the events', then the journey states').`);
   console.log('latency: autocannon, per request (a batch of 50).');
   console.log('peak RSS: VmHWM of the server process (a, c) and of the insert process (b).');
 } finally {

@@ -205,6 +205,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX daily_summaries_device ON daily_summaries (device_id, date DESC);
   CREATE INDEX daily_summaries_country ON daily_summaries (country_code, date DESC) WHERE country_code IS NOT NULL;
   `,
+  `
+  -- Journey states are written in batches after their events commit; the last progress
+  -- seq they include tells a restart which journeys to recompute.
+  CREATE TABLE journey_projection (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+  INSERT INTO journey_projection (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM progress_events;
+  `,
 ];
 
 /** Tables whose rows expire under the retention setting, with the column that dates them. */

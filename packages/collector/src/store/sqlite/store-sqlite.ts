@@ -51,6 +51,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
     }
   };
 
+  /** Journey states are written in batches; a read of them first has the writer write what it holds. */
+  const journeysWritten = () => writer.run<number>({ op: 'flushJourneys' });
+
   return {
     ready: writer.ready,
     // Not async: a suspended frame would keep `items` alive until the commit (see ingestBatch).
@@ -114,15 +117,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
       return journeys.progressHead();
     },
     async getTrace(traceId) {
+      await journeysWritten();
       return journeys.trace(traceId);
     },
     async traceEvents(traceId) {
       return journeys.traceEvents(traceId);
     },
     async listTraces(query) {
+      await journeysWritten();
       return reads.traces(query);
     },
     async staleTraces(query) {
+      await journeysWritten();
       return journeys.staleTraces(query);
     },
     async idleSessions(query) {

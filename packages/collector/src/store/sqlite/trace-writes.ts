@@ -5,13 +5,16 @@ import { journeyEventFromRow, journeyFromRow } from './trace-rows.js';
 
 type Row = Record<string, unknown>;
 
+/** Journey states kept in memory after they are written (about 300 bytes each). */
+const WRITTEN_CACHE = 100_000;
+
 /** The journeys one write job touches, kept apart until the job has run to its end. */
 export interface JourneyJob {
   /** A progress event the job has just inserted (its INSERT parameters, see INSERT_SQL.progress) and its row's seq. */
   add(params: readonly unknown[], seq: number): void;
   /** The journey lost events (a purge): recompute it from those left. */
   invalidate(traceId: string): void;
-  /** The job succeeded: its journeys join the transaction's (or are written now, outside a group). */
+  /** The job succeeded: its journeys join the transaction's (or the pending ones, outside a group). */
   commit(): void;
 }
 
@@ -19,16 +22,21 @@ export interface JourneyJob {
 const copy = (s: JourneyState): JourneyState => ({ ...s, dwellMs: stepRecord(Object.entries(s.dwellMs)) });
 
 /**
- * Keeps the `traces` table in step with `progress_events`, on the writer's
- * connection and inside the caller's transaction, so a journey's state and its events
- * commit together or not at all.
+ * Keeps the `traces` table in step with `progress_events`, on the writer's connection.
  *
- * Within a group commit (`beginGroup` … `endGroup`, around the transaction's jobs) a
- * journey is read once and written once, however many of the group's jobs add to it:
- * each job folds into its own copies, which join the group's states only when the job
- * has run to its end (a job that fails, in its savepoint, leaves them out), and the
- * states are written just before the commit. Journeys that got an event older than
- * their latest are recomputed from their stored events then, once.
+ * A journey's new state is computed as its events are inserted, but written later, in
+ * batches: `flushPending()` writes every state changed since the last flush, at most
+ * once each, with the last progress seq they include (`journey_projection`). Under
+ * load that turns one random write per event into one per journey per flush, which is
+ * what keeps ingest near the speed of the event inserts alone. Readers call the
+ * `flushJourneys` job first, so they always see every committed event; after a crash,
+ * the journeys with events past the recorded seq are recomputed at start.
+ *
+ * Within a group commit (`beginGroup` … `endGroup`, around the transaction's jobs) each
+ * job folds into its own copies, which join the group's states only when the job has
+ * run to its end (a job that fails, in its savepoint, leaves them out); the group's
+ * join the pending ones once the transaction has committed. Journeys that got an event
+ * older than their latest are recomputed from their stored events at the flush.
  */
 export function createTraceWrites(db: Database.Database) {
   const get = db.prepare('SELECT * FROM traces WHERE trace_id = ?');
@@ -56,7 +64,19 @@ export function createTraceWrites(db: Database.Database) {
     )
     .pluck();
 
+  /**
+   * The states last written, newest last: a journey's next event finds its state here
+   * rather than in a random page of the table. Only this connection writes `traces`.
+   */
+  const written = new Map<string, JourneyState>();
+  const remember = (traceId: string, s: JourneyState) => {
+    written.delete(traceId);
+    written.set(traceId, s);
+    if (written.size > WRITTEN_CACHE) written.delete(written.keys().next().value!);
+  };
+
   function write(traceId: string, s: JourneyState): void {
+    remember(traceId, s);
     upsert.run(
       traceId,
       s.service,
@@ -79,32 +99,77 @@ export function createTraceWrites(db: Database.Database) {
   function recompute(traceId: string): void {
     const state = journeyOf((events.all(traceId) as Row[]).map(journeyEventFromRow));
     if (state) write(traceId, state);
-    else remove.run(traceId);
+    else written.delete(traceId), remove.run(traceId);
   }
 
+  interface Changes {
+    states: Map<string, JourneyState>;
+    stale: Set<string>;
+    /** The greatest progress seq folded in. */
+    seq: number;
+  }
+  const changes = (): Changes => ({ states: new Map(), stale: new Set(), seq: 0 });
   /** The states of the group's journeys so far, and the journeys to recompute; undefined outside a group. */
-  let group: { states: Map<string, JourneyState>; stale: Set<string> } | undefined;
+  let group: Changes | undefined;
+  /** Committed, not yet written. */
+  let pending = changes();
 
-  function flush(states: Map<string, JourneyState>, stale: Set<string>): void {
-    for (const [traceId, state] of states) write(traceId, state);
-    for (const traceId of stale) recompute(traceId);
+  const readSeq = db.prepare('SELECT seq FROM journey_projection WHERE id = 1').pluck();
+  const writeSeq = db.prepare('UPDATE journey_projection SET seq = max(seq, ?) WHERE id = 1');
+  const since = db.prepare('SELECT DISTINCT trace_id FROM progress_events WHERE seq > ?').pluck();
+
+  /** Adds `from` to `into`: later states replace earlier ones, a recompute wins over a state. */
+  function merge(into: Changes, from: Changes): void {
+    for (const [traceId, state] of from.states) if (!into.stale.has(traceId)) into.states.set(traceId, state);
+    for (const traceId of from.stale) {
+      into.states.delete(traceId);
+      into.stale.add(traceId);
+    }
+    into.seq = Math.max(into.seq, from.seq);
+  }
+
+  /** Writes the pending states; the caller owns the transaction. */
+  function flushPending(): number {
+    const done = pending;
+    for (const [traceId, state] of done.states) write(traceId, state);
+    for (const traceId of done.stale) recompute(traceId);
+    if (done.seq) writeSeq.run(done.seq);
+    // Only once written: a failed flush (rolled back by the caller) keeps them pending.
+    pending = changes();
+    return done.states.size + done.stale.size;
+  }
+
+  // Journeys whose last events were committed but not yet written when the process
+  // stopped: recomputed, so the table is whole before the first request.
+  {
+    const recorded = readSeq.get() as number;
+    const behind = since.all(recorded) as string[];
+    if (behind.length) {
+      db.transaction(() => {
+        for (const traceId of behind) recompute(traceId);
+        db.prepare('UPDATE journey_projection SET seq = (SELECT COALESCE(MAX(seq), 0) FROM progress_events) WHERE id = 1').run();
+      })();
+    }
   }
 
   return {
-    /** A transaction begins: journeys are kept in memory until `endGroup`. */
+    /** A transaction begins: its journeys are kept apart until `endGroup`. */
     beginGroup(): void {
-      group = { states: new Map(), stale: new Set() };
+      group = changes();
     },
-    /** Writes the group's journeys, inside its transaction, before it commits. */
+    /** The transaction committed: its journeys join the pending ones. */
     endGroup(): void {
       const done = group;
       group = undefined;
-      if (done) flush(done.states, done.stale);
+      if (done) merge(pending, done);
     },
+    flushPending,
+    /** Journeys computed but not yet written. */
+    pendingCount: () => pending.states.size + pending.stale.size,
     /** Starts the journey updates of one write job. */
     job(): JourneyJob {
-      const states = new Map<string, JourneyState>();
-      const stale = new Set<string>();
+      const mine = changes();
+      const { states, stale } = mine;
       const markStale = (traceId: string) => {
         states.delete(traceId);
         stale.add(traceId);
@@ -123,10 +188,11 @@ export function createTraceWrites(db: Database.Database) {
             timestamp: p[7] as number,
             receivedAt: p[9] as number,
           };
+          mine.seq = Math.max(mine.seq, seq);
           let state = states.get(traceId);
           if (!state) {
-            if (group?.stale.has(traceId)) return void stale.add(traceId);
-            const known = group?.states.get(traceId);
+            if (group?.stale.has(traceId) || pending.stale.has(traceId)) return void stale.add(traceId);
+            const known = group?.states.get(traceId) ?? pending.states.get(traceId) ?? written.get(traceId);
             const row = known ? undefined : (get.get(traceId) as Row | undefined);
             if (!known && !row) return void states.set(traceId, startJourney(e));
             state = known ? copy(known) : journeyFromRow(row!);
@@ -138,12 +204,7 @@ export function createTraceWrites(db: Database.Database) {
         },
         invalidate: markStale,
         commit() {
-          if (!group) return flush(states, stale);
-          for (const [traceId, state] of states) group.states.set(traceId, state);
-          for (const traceId of stale) {
-            group.states.delete(traceId);
-            group.stale.add(traceId);
-          }
+          merge(group ?? pending, mine);
         },
       };
     },

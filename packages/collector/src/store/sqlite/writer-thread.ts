@@ -24,6 +24,9 @@ const WAIT_AFTER_ROWS = 2_500;
 /** Longest a job waits for its group to fill. */
 const MAX_WAIT_MS = 10;
 
+/** Longest a computed journey state waits to be written while ingest goes on. */
+const JOURNEY_FLUSH_MS = 1_000;
+
 const { path, walAutocheckpoint } = workerData as { path: string; walAutocheckpoint: number };
 const port = parentPort!;
 const db = new Database(path);
@@ -71,9 +74,9 @@ function runGroup(jobs: ReadonlyArray<{ id: number; job: WriteJob }>, isolate: b
       results.push({ id, ok: false, error: String(error) });
     }
   }
-  // Journey states of the whole group, written once each, in its transaction.
-  run.endGroup();
   db.exec('COMMIT');
+  // The group's journey states join those written by the next flush.
+  run.endGroup();
   return results;
 }
 
@@ -98,6 +101,28 @@ function commitQueued(): void {
     results = jobs.map(({ id }) => ({ id, ok: false, error: message }));
   }
   port.postMessage({ type: 'results', results } satisfies FromWriter);
+  if (Date.now() - lastJourneyFlush >= JOURNEY_FLUSH_MS) flushJourneys();
+  else journeyTimer ??= setTimeout(flushJourneys, JOURNEY_FLUSH_MS);
+}
+
+let lastJourneyFlush = Date.now();
+let journeyTimer: NodeJS.Timeout | undefined;
+
+/** Writes the journey states computed since the last flush, in a transaction of their own. */
+function flushJourneys(): void {
+  clearTimeout(journeyTimer);
+  journeyTimer = undefined;
+  lastJourneyFlush = Date.now();
+  if (!run.pendingJourneys()) return;
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    run.flushJourneys();
+    db.exec('COMMIT');
+  } catch {
+    // Kept pending: the next flush, or a reader's flushJourneys job, tries again.
+    if (db.inTransaction) db.exec('ROLLBACK');
+    journeyTimer = setTimeout(flushJourneys, JOURNEY_FLUSH_MS);
+  }
 }
 
 port.on('message', (message: ToWriter) => {
@@ -118,6 +143,7 @@ port.on('message', (message: ToWriter) => {
   if (message.type === 'close' && !closing) {
     closing = true;
     commitQueued();
+    flushJourneys();
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
     port.postMessage({ type: 'closed' } satisfies FromWriter);

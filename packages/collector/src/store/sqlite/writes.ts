@@ -15,7 +15,9 @@ export type WriteJob =
   | { op: 'patchSession'; sessionId: string; patch: SessionPatch; now: number }
   | { op: 'resolveError'; id: string; now: number }
   | { op: 'purge'; cutoff: number }
-  | { op: 'replaceDailySummaries'; date: string; summaries: readonly DailySummary[] };
+  | { op: 'replaceDailySummaries'; date: string; summaries: readonly DailySummary[] }
+  /** Writes the journey states computed since the last flush, before a read of them. */
+  | { op: 'flushJourneys' };
 
 export type PatchOutcome = { status: 'updated' } | { status: 'not_found' } | { status: 'conflict'; from: string; to: string };
 
@@ -144,8 +146,9 @@ export function createWrites(db: Database.Database) {
 
   /**
    * Runs one job; the caller owns the transaction. A caller running several jobs in one
-   * transaction calls `beginGroup()` after BEGIN and `endGroup()` before COMMIT, so each
-   * journey's state is written once per transaction; without them, once per job.
+   * transaction calls `beginGroup()` after BEGIN and `endGroup()` after its COMMIT, so the
+   * journeys of jobs that did not commit are left out; journey states are written by
+   * `flushJourneys()` (in a transaction of the caller's) or the `flushJourneys` job.
    */
   function run(job: WriteJob): unknown {
     switch (job.op) {
@@ -167,7 +170,9 @@ export function createWrites(db: Database.Database) {
         return purgeBefore(job.cutoff);
       case 'replaceDailySummaries':
         return replaceDailySummaries(job.date, job.summaries);
+      case 'flushJourneys':
+        return traces.flushPending();
     }
   }
-  return Object.assign(run, { beginGroup: traces.beginGroup, endGroup: traces.endGroup });
+  return Object.assign(run, { beginGroup: traces.beginGroup, endGroup: traces.endGroup, flushJourneys: traces.flushPending, pendingJourneys: traces.pendingCount });
 }
