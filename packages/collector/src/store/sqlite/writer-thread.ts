@@ -24,8 +24,13 @@ const WAIT_AFTER_ROWS = 2_500;
 /** Longest a job waits for its group to fill. */
 const MAX_WAIT_MS = 10;
 
-/** Longest a computed journey state waits to be written while ingest goes on. */
-const JOURNEY_FLUSH_MS = 1_000;
+/**
+ * Journey states are written when the writer is idle (no job for IDLE_FLUSH_MS), and
+ * under sustained load at least every JOURNEY_FLUSH_MS: batching them takes their
+ * writes off the path of each request. Readers of journeys ask for a flush first.
+ */
+const JOURNEY_FLUSH_MS = 5_000;
+const IDLE_FLUSH_MS = 50;
 
 const { path, walAutocheckpoint } = workerData as { path: string; walAutocheckpoint: number };
 const port = parentPort!;
@@ -102,7 +107,11 @@ function commitQueued(): void {
   }
   port.postMessage({ type: 'results', results } satisfies FromWriter);
   if (Date.now() - lastJourneyFlush >= JOURNEY_FLUSH_MS) flushJourneys();
-  else journeyTimer ??= setTimeout(flushJourneys, JOURNEY_FLUSH_MS);
+  else {
+    // Re-armed by every group: it fires once the writer has been idle for a while.
+    clearTimeout(journeyTimer);
+    journeyTimer = setTimeout(flushJourneys, IDLE_FLUSH_MS);
+  }
 }
 
 let lastJourneyFlush = Date.now();
