@@ -110,7 +110,7 @@ export function createTraceWrites(db: Database.Database) {
   }
   const changes = (): Changes => ({ states: new Map(), stale: new Set(), seq: 0 });
   /** The states of the group's journeys so far, and the journeys to recompute; undefined outside a group. */
-  let group: Changes | undefined;
+  let group: (Changes & { isolate: boolean }) | undefined;
   /** Committed, not yet written. */
   let pending = changes();
 
@@ -153,9 +153,14 @@ export function createTraceWrites(db: Database.Database) {
   }
 
   return {
-    /** A transaction begins: its journeys are kept apart until `endGroup`. */
-    beginGroup(): void {
-      group = changes();
+    /**
+     * A transaction begins: its journeys are kept apart until `endGroup`. With
+     * `isolate`, each job's changes join the group's only when the job succeeds (jobs
+     * run in savepoints); without, a failing job aborts the whole group, so jobs fold
+     * straight into the group's own copies.
+     */
+    beginGroup(isolate = true): void {
+      group = { ...changes(), isolate };
     },
     /** The transaction committed: its journeys join the pending ones. */
     endGroup(): void {
@@ -168,7 +173,9 @@ export function createTraceWrites(db: Database.Database) {
     pendingCount: () => pending.states.size + pending.stale.size,
     /** Starts the journey updates of one write job. */
     job(): JourneyJob {
-      const mine = changes();
+      // Inside a group run without savepoints the job's changes are the group's.
+      const mine = group && !group.isolate ? group : changes();
+      const shared = mine === group;
       const { states, stale } = mine;
       const markStale = (traceId: string) => {
         states.delete(traceId);
@@ -191,8 +198,8 @@ export function createTraceWrites(db: Database.Database) {
           mine.seq = Math.max(mine.seq, seq);
           let state = states.get(traceId);
           if (!state) {
-            if (group?.stale.has(traceId) || pending.stale.has(traceId)) return void stale.add(traceId);
-            const known = group?.states.get(traceId) ?? pending.states.get(traceId) ?? written.get(traceId);
+            if ((!shared && group?.stale.has(traceId)) || pending.stale.has(traceId)) return void stale.add(traceId);
+            const known = (shared ? undefined : group?.states.get(traceId)) ?? pending.states.get(traceId) ?? written.get(traceId);
             const row = known ? undefined : (get.get(traceId) as Row | undefined);
             if (!known && !row) return void states.set(traceId, startJourney(e));
             state = known ? copy(known) : journeyFromRow(row!);
@@ -204,7 +211,7 @@ export function createTraceWrites(db: Database.Database) {
         },
         invalidate: markStale,
         commit() {
-          merge(group ?? pending, mine);
+          if (!shared) merge(group ?? pending, mine);
         },
       };
     },

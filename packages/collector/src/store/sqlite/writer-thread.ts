@@ -58,7 +58,7 @@ const rowsOf = (job: WriteJob) => (job.op === 'ingest' ? job.rows.length : job.o
 function runGroup(jobs: ReadonlyArray<{ id: number; job: WriteJob }>, isolate: boolean): JobResult[] | undefined {
   const results: JobResult[] = [];
   db.exec('BEGIN IMMEDIATE');
-  run.beginGroup();
+  run.beginGroup(isolate);
   for (const { id, job } of jobs) {
     if (!isolate) {
       try {
