@@ -40,7 +40,9 @@ export async function funnel(store: Store, q: FunnelQuery): Promise<FunnelAnswer
     for (const l of levels) {
       if (!l.level) continue;
       const g = l.group ?? null;
-      groups.set(g, [...(groups.get(g) ?? []), l]);
+      const list = groups.get(g);
+      if (list) list.push(l);
+      else groups.set(g, [l]);
     }
     answer.breakdown = {
       key: q.breakdown,
