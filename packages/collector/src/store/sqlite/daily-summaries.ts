@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DailySummary, DailySummaryListQuery } from '../analytics.js';
 import { InvalidCursorError, type Page } from '../store.js';
+import { statementCache } from './statement-cache.js';
 
 /** Writer side: a date's rows are replaced as a whole, so a re-run leaves no stale device behind. */
 export function createDailySummaryWrites(db: Database.Database) {
@@ -31,7 +32,7 @@ function decodeCursor(cursor: string): [string, string] {
 /** Reader side: one summary, and lists newest date first (then device id, descending), keyset-paginated. */
 export function createDailySummaryReads(db: Database.Database) {
   const one = db.prepare('SELECT body FROM daily_summaries WHERE date = ? AND device_id = ?').pluck();
-  const cache = new Map<string, Database.Statement>();
+  const prepare = statementCache(db);
 
   return {
     get(date: string, deviceId: string): DailySummary | undefined {
@@ -49,8 +50,7 @@ export function createDailySummaryReads(db: Database.Database) {
       if (q.cursor !== undefined) filters.push(['(date, device_id) < (?, ?)', decodeCursor(q.cursor)]);
       const where = filters.length ? `WHERE ${filters.map(([c]) => c).join(' AND ')}` : '';
       const sql = `SELECT date, device_id, body FROM daily_summaries ${where} ORDER BY date DESC, device_id DESC LIMIT ?`;
-      let stmt = cache.get(sql);
-      if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+      const stmt = prepare(sql);
       const rows = stmt.all(...filters.flatMap(([, v]) => v), q.limit + 1) as Array<{ date: string; device_id: string; body: string }>;
       const more = rows.length > q.limit;
       if (more) rows.pop();

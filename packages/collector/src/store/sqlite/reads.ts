@@ -19,6 +19,7 @@ import {
 import { bodyFromRow, errorFromRow, progressFromRow, rejectedFromRow, sessionFromRow } from './rows.js';
 import type { TraceQuery } from '../store.js';
 import { traceFromRow } from './trace-rows.js';
+import { statementCache } from './statement-cache.js';
 
 type Row = Record<string, unknown>;
 /** A filter: the SQL condition and its value; skipped when the value is undefined. */
@@ -33,15 +34,7 @@ const encodeCursor = (key: number) => key.toString(36);
 
 /** Read statements on the reader connection. Lists are newest first, keyset-paginated on the row key. */
 export function createReads(db: Database.Database) {
-  const cache = new Map<string, Database.Statement>();
-  const prepare = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = db.prepare(sql);
-      cache.set(sql, stmt);
-    }
-    return stmt;
-  };
+  const prepare = statementCache(db);
 
   function list<T>(
     table: string,

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { IdleSession, SequencedProgressEvent, StaleTraceQuery, StoredProgressEvent, TraceState } from '../store.js';
 import { progressFromRow, sessionFromRow } from './rows.js';
 import { traceFromRow } from './trace-rows.js';
+import { statementCache } from './statement-cache.js';
 
 type Row = Record<string, unknown>;
 
@@ -10,15 +11,7 @@ type Row = Record<string, unknown>;
  * list of journeys is in reads.ts, with the other keyset-paginated lists.
  */
 export function createJourneyReads(db: Database.Database) {
-  const cache = new Map<string, Database.Statement>();
-  const prepare = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = db.prepare(sql);
-      cache.set(sql, stmt);
-    }
-    return stmt;
-  };
+  const prepare = statementCache(db);
 
   const trace = db.prepare('SELECT * FROM traces WHERE trace_id = ?');
   const traceEvents = db.prepare('SELECT * FROM progress_events WHERE trace_id = ? ORDER BY timestamp, seq');
