@@ -1,25 +1,24 @@
 import type Database from 'better-sqlite3';
 import type { Status } from '@waymark/protocol/types';
-import { advance, follows, journeyOf, startJourney, stepRecord, type JourneyEvent, type JourneyState } from '../../domain/journey-state.js';
+import { advance, follows, journeyOf, startJourney, type JourneyEvent, type JourneyState } from '../../domain/journey-state.js';
 import { journeyEventFromRow, journeyFromRow } from './trace-rows.js';
 
 type Row = Record<string, unknown>;
 
-/** Journey states kept in memory after they are written (about 300 bytes each). */
+/** Journey states kept in memory once written (about 300 bytes each). */
 const WRITTEN_CACHE = 100_000;
 
-/** The journeys one write job touches, kept apart until the job has run to its end. */
+/** The journeys one write job touches. */
 export interface JourneyJob {
   /** A progress event the job has just inserted (its INSERT parameters, see INSERT_SQL.progress) and its row's seq. */
   add(params: readonly unknown[], seq: number): void;
   /** The journey lost events (a purge): recompute it from those left. */
   invalidate(traceId: string): void;
-  /** The job succeeded: its journeys join the transaction's (or the pending ones, outside a group). */
+  /** The job ran to its end. */
   commit(): void;
+  /** The job failed and its writes were rolled back: the journeys it touched are recomputed from their stored events. */
+  abort(): void;
 }
-
-/** A copy that can be folded into without changing the original. */
-const copy = (s: JourneyState): JourneyState => ({ ...s, dwellMs: stepRecord(Object.entries(s.dwellMs)) });
 
 /**
  * Keeps the `traces` table in step with `progress_events`, on the writer's connection.
@@ -32,11 +31,11 @@ const copy = (s: JourneyState): JourneyState => ({ ...s, dwellMs: stepRecord(Obj
  * `flushJourneys` job first, so they always see every committed event; after a crash,
  * the journeys with events past the recorded seq are recomputed at start.
  *
- * Within a group commit (`beginGroup` … `endGroup`, around the transaction's jobs) each
- * job folds into its own copies, which join the group's states only when the job has
- * run to its end (a job that fails, in its savepoint, leaves them out); the group's
- * join the pending ones once the transaction has committed. Journeys that got an event
- * older than their latest are recomputed from their stored events at the flush.
+ * Events are folded into the states in memory as they are inserted, with no copy per
+ * transaction: a rollback is rare, and its journeys are simply marked stale, to be
+ * recomputed from their stored events at the next flush (a recompute is right whatever
+ * the state in memory holds). Journeys that got an event older than their latest are
+ * recomputed the same way. Transactions are bracketed by `beginGroup` and `endGroup`.
  */
 export function createTraceWrites(db: Database.Database) {
   const get = db.prepare('SELECT * FROM traces WHERE trace_id = ?');
@@ -63,20 +62,35 @@ export function createTraceWrites(db: Database.Database) {
        WHERE rowid IN (SELECT rowid FROM progress_events ORDER BY rowid LIMIT 5000) AND received_at < ?`,
     )
     .pluck();
+  const readSeq = db.prepare('SELECT seq FROM journey_projection WHERE id = 1').pluck();
+  const writeSeq = db.prepare('UPDATE journey_projection SET seq = max(seq, ?) WHERE id = 1');
+  const since = db.prepare('SELECT DISTINCT trace_id FROM progress_events WHERE seq > ?').pluck();
 
   /**
-   * The states last written, newest last: a journey's next event finds its state here
-   * rather than in a random page of the table. Only this connection writes `traces`.
+   * Journey states in memory: every changed one until it is written, and then the
+   * most recently written, so a journey's next event finds its state here rather than
+   * in a random page of the table. Only this connection writes `traces`.
    */
-  const written = new Map<string, JourneyState>();
-  const remember = (traceId: string, s: JourneyState) => {
-    written.delete(traceId);
-    written.set(traceId, s);
-    if (written.size > WRITTEN_CACHE) written.delete(written.keys().next().value!);
+  const states = new Map<string, JourneyState>();
+  /** Changed since the last flush. */
+  const dirty = new Set<string>();
+  /** To recompute from their stored events at the next flush. */
+  const stale = new Set<string>();
+  /** The greatest progress seq folded in by a committed transaction. */
+  let committedSeq = 0;
+  /** The open transaction: the journeys it touched and wrote, and the greatest seq it folded in. */
+  let group: { touched: string[]; flushed: string[]; seq: number } | undefined;
+
+  const markStale = (traceId: string) => {
+    stale.add(traceId);
+    dirty.delete(traceId);
+    states.delete(traceId);
   };
 
   function write(traceId: string, s: JourneyState): void {
-    remember(traceId, s);
+    // Re-inserted, so the map's order is that of the last write, oldest first.
+    states.delete(traceId);
+    states.set(traceId, s);
     upsert.run(
       traceId,
       s.service,
@@ -99,44 +113,19 @@ export function createTraceWrites(db: Database.Database) {
   function recompute(traceId: string): void {
     const state = journeyOf((events.all(traceId) as Row[]).map(journeyEventFromRow));
     if (state) write(traceId, state);
-    else written.delete(traceId), remove.run(traceId);
+    else states.delete(traceId), remove.run(traceId);
   }
 
-  interface Changes {
-    states: Map<string, JourneyState>;
-    stale: Set<string>;
-    /** The greatest progress seq folded in. */
-    seq: number;
-  }
-  const changes = (): Changes => ({ states: new Map(), stale: new Set(), seq: 0 });
-  /** The states of the group's journeys so far, and the journeys to recompute; undefined outside a group. */
-  let group: (Changes & { isolate: boolean }) | undefined;
-  /** Committed, not yet written. */
-  let pending = changes();
-
-  const readSeq = db.prepare('SELECT seq FROM journey_projection WHERE id = 1').pluck();
-  const writeSeq = db.prepare('UPDATE journey_projection SET seq = max(seq, ?) WHERE id = 1');
-  const since = db.prepare('SELECT DISTINCT trace_id FROM progress_events WHERE seq > ?').pluck();
-
-  /** Adds `from` to `into`: later states replace earlier ones, a recompute wins over a state. */
-  function merge(into: Changes, from: Changes): void {
-    for (const [traceId, state] of from.states) if (!into.stale.has(traceId)) into.states.set(traceId, state);
-    for (const traceId of from.stale) {
-      into.states.delete(traceId);
-      into.stale.add(traceId);
-    }
-    into.seq = Math.max(into.seq, from.seq);
-  }
-
-  /** Writes the pending states; the caller owns the transaction. */
+  /** Writes the changed states; the caller owns the transaction. */
   function flushPending(): number {
-    const done = pending;
-    for (const [traceId, state] of done.states) write(traceId, state);
-    for (const traceId of done.stale) recompute(traceId);
-    if (done.seq) writeSeq.run(done.seq);
-    // Only once written: a failed flush (rolled back by the caller) keeps them pending.
-    pending = changes();
-    return done.states.size + done.stale.size;
+    const n = dirty.size + stale.size;
+    for (const traceId of dirty) write(traceId, states.get(traceId)!);
+    for (const traceId of stale) recompute(traceId);
+    if (committedSeq) writeSeq.run(committedSeq);
+    if (group) for (const set of [dirty, stale]) for (const traceId of set) group.flushed.push(traceId);
+    dirty.clear();
+    stale.clear();
+    return n;
   }
 
   // Journeys whose last events were committed but not yet written when the process
@@ -153,40 +142,50 @@ export function createTraceWrites(db: Database.Database) {
   }
 
   return {
-    /**
-     * A transaction begins: its journeys are kept apart until `endGroup`. With
-     * `isolate`, each job's changes join the group's only when the job succeeds (jobs
-     * run in savepoints); without, a failing job aborts the whole group, so jobs fold
-     * straight into the group's own copies.
-     */
-    beginGroup(isolate = true): void {
-      group = { ...changes(), isolate };
+    /** A transaction begins. */
+    beginGroup(): void {
+      group = { touched: [], flushed: [], seq: 0 };
     },
-    /** The transaction committed: its journeys join the pending ones. */
-    endGroup(): void {
+    /**
+     * The transaction ended. Committed: its events count as folded in. Rolled back: the
+     * states it wrote are written again, and the journeys it changed are recomputed.
+     */
+    endGroup(committed: boolean): void {
       const done = group;
       group = undefined;
-      if (done) merge(pending, done);
+      if (!done) return;
+      if (committed) {
+        committedSeq = Math.max(committedSeq, done.seq);
+        // Clean states beyond the cache's size go, least recently written first.
+        if (states.size - dirty.size > WRITTEN_CACHE) {
+          for (const traceId of states.keys()) {
+            if (states.size <= WRITTEN_CACHE + dirty.size) break;
+            if (!dirty.has(traceId)) states.delete(traceId);
+          }
+        }
+        return;
+      }
+      for (const traceId of done.flushed) {
+        if (states.has(traceId)) dirty.add(traceId);
+        else stale.add(traceId);
+      }
+      for (const traceId of done.touched) markStale(traceId);
     },
     flushPending,
     /** Journeys computed but not yet written. */
-    pendingCount: () => pending.states.size + pending.stale.size,
+    pendingCount: () => dirty.size + stale.size,
     /** Starts the journey updates of one write job. */
     job(): JourneyJob {
-      // Inside a group run without savepoints the job's changes are the group's.
-      const mine = group && !group.isolate ? group : changes();
-      const shared = mine === group;
-      const { states, stale } = mine;
-      const markStale = (traceId: string) => {
-        states.delete(traceId);
-        stale.add(traceId);
-      };
+      const touched: string[] = [];
+      let seq = 0;
       return {
-        add(p, seq) {
+        add(p, rowSeq) {
           const traceId = p[1] as string;
+          if (rowSeq > seq) seq = rowSeq;
           if (stale.has(traceId)) return;
+          touched.push(traceId);
           const e: JourneyEvent = {
-            seq,
+            seq: rowSeq,
             eventId: p[0] as string,
             service: p[2] as string,
             step: p[3] as string,
@@ -195,23 +194,31 @@ export function createTraceWrites(db: Database.Database) {
             timestamp: p[7] as number,
             receivedAt: p[9] as number,
           };
-          mine.seq = Math.max(mine.seq, seq);
           let state = states.get(traceId);
           if (!state) {
-            if ((!shared && group?.stale.has(traceId)) || pending.stale.has(traceId)) return void stale.add(traceId);
-            const known = (shared ? undefined : group?.states.get(traceId)) ?? pending.states.get(traceId) ?? written.get(traceId);
-            const row = known ? undefined : (get.get(traceId) as Row | undefined);
-            if (!known && !row) return void states.set(traceId, startJourney(e));
-            state = known ? copy(known) : journeyFromRow(row!);
+            const row = get.get(traceId) as Row | undefined;
+            state = row ? journeyFromRow(row) : startJourney(e);
             states.set(traceId, state);
+            dirty.add(traceId);
+            if (!row) return;
           }
           // An event older than the journey's latest changes the dwell times before it too.
-          if (follows(state, e)) advance(state, e);
-          else markStale(traceId);
+          if (follows(state, e)) {
+            advance(state, e);
+            dirty.add(traceId);
+          } else markStale(traceId);
         },
         invalidate: markStale,
         commit() {
-          if (!shared) merge(group ?? pending, mine);
+          if (!group) {
+            committedSeq = Math.max(committedSeq, seq);
+            return;
+          }
+          for (const traceId of touched) group.touched.push(traceId);
+          group.seq = Math.max(group.seq, seq);
+        },
+        abort() {
+          for (const traceId of touched) markStale(traceId);
         },
       };
     },

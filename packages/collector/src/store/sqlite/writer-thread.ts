@@ -58,30 +58,31 @@ const rowsOf = (job: WriteJob) => (job.op === 'ingest' ? job.rows.length : job.o
 function runGroup(jobs: ReadonlyArray<{ id: number; job: WriteJob }>, isolate: boolean): JobResult[] | undefined {
   const results: JobResult[] = [];
   db.exec('BEGIN IMMEDIATE');
-  run.beginGroup(isolate);
-  for (const { id, job } of jobs) {
-    if (!isolate) {
+  run.beginGroup();
+  try {
+    for (const { id, job } of jobs) {
+      if (!isolate) {
+        results.push({ id, ok: true, value: run(job) });
+        continue;
+      }
+      db.exec('SAVEPOINT job');
       try {
         results.push({ id, ok: true, value: run(job) });
-      } catch {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        return undefined;
+        db.exec('RELEASE job');
+      } catch (error) {
+        db.exec('ROLLBACK TO job');
+        db.exec('RELEASE job');
+        results.push({ id, ok: false, error: String(error) });
       }
-      continue;
     }
-    db.exec('SAVEPOINT job');
-    try {
-      results.push({ id, ok: true, value: run(job) });
-      db.exec('RELEASE job');
-    } catch (error) {
-      db.exec('ROLLBACK TO job');
-      db.exec('RELEASE job');
-      results.push({ id, ok: false, error: String(error) });
-    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    run.endGroup(false);
+    if (isolate) throw error;
+    return undefined;
   }
-  db.exec('COMMIT');
-  // The group's journey states join those written by the next flush.
-  run.endGroup();
+  run.endGroup(true);
   return results;
 }
 
@@ -125,11 +126,14 @@ function flushJourneys(): void {
   if (!run.pendingJourneys()) return;
   try {
     db.exec('BEGIN IMMEDIATE');
+    run.beginGroup();
     run.flushJourneys();
     db.exec('COMMIT');
+    run.endGroup(true);
   } catch {
     // Kept pending: the next flush, or a reader's flushJourneys job, tries again.
     if (db.inTransaction) db.exec('ROLLBACK');
+    run.endGroup(false);
     journeyTimer = setTimeout(flushJourneys, JOURNEY_FLUSH_MS);
   }
 }

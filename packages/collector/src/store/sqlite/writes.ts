@@ -97,19 +97,24 @@ export function createWrites(db: Database.Database) {
   function ingest(rows: IngestRow[]): number[] {
     // Journey states change in the same job, so they commit (or roll back) with their events.
     const journeys = traces.job();
-    const changes = rows.map((row) => {
-      if (row.kind === 'session') {
-        const [revision, ...params] = row.params;
-        if (sessionRevision.run(revision, params[0]).changes === 0) return 0;
-        sessionUpsert.run(params);
-        return 1;
-      }
-      const result = insert[row.kind].run(row.params);
-      if (row.kind === 'progress' && result.changes === 1) journeys.add(row.params, Number(result.lastInsertRowid));
-      return result.changes;
-    });
-    journeys.commit();
-    return changes;
+    try {
+      const changes = rows.map((row) => {
+        if (row.kind === 'session') {
+          const [revision, ...params] = row.params;
+          if (sessionRevision.run(revision, params[0]).changes === 0) return 0;
+          sessionUpsert.run(params);
+          return 1;
+        }
+        const result = insert[row.kind].run(row.params);
+        if (row.kind === 'progress' && result.changes === 1) journeys.add(row.params, Number(result.lastInsertRowid));
+        return result.changes;
+      });
+      journeys.commit();
+      return changes;
+    } catch (error) {
+      journeys.abort();
+      throw error;
+    }
   }
 
   function patchSession(sessionId: string, patch: SessionPatch, now: number): PatchOutcome {
@@ -145,9 +150,9 @@ export function createWrites(db: Database.Database) {
   }
 
   /**
-   * Runs one job; the caller owns the transaction. A caller running several jobs in one
-   * transaction calls `beginGroup()` after BEGIN and `endGroup()` after its COMMIT, so the
-   * journeys of jobs that did not commit are left out; journey states are written by
+   * Runs one job; the caller owns the transaction, and calls `beginGroup()` after its
+   * BEGIN and `endGroup(committed)` once it has committed or rolled back, so journeys
+   * changed by writes that did not commit are recomputed. Journey states are written by
    * `flushJourneys()` (in a transaction of the caller's) or the `flushJourneys` job.
    */
   function run(job: WriteJob): unknown {
