@@ -34,9 +34,35 @@ export const experiments = () => z.record(label(), label());
 
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** A container met while checking an open object: its parent and key make its path. */
+interface Frame {
+  node: object;
+  parent: Frame | undefined;
+  key: PropertyKey;
+  depth: number;
+}
+
+const pathOf = (frame: Frame | undefined, key?: PropertyKey): PropertyKey[] => {
+  const path = key === undefined ? [] : [key];
+  for (let f = frame; f?.parent; f = f.parent) path.unshift(f.key);
+  return path;
+};
+
+/** Why a leaf is not a JSON value, or undefined when it is one. */
+const leafProblem = (value: unknown): string | undefined =>
+  typeof value === 'number'
+    ? Number.isFinite(value)
+      ? undefined
+      : 'must be a finite number'
+    : typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint'
+      ? 'must be a JSON value'
+      : undefined;
+
 /**
  * Checks an open JSON object without recursion: bounded depth and key count, no
- * prototype-reserved keys, JSON values only. Stack-safe on hostile nesting.
+ * prototype-reserved keys, JSON values only. Stack-safe on hostile nesting. Leaves
+ * are checked in place and paths are built only for an error, so a flat object costs
+ * no allocation beyond its key list: this runs on every ingested item.
  */
 function checkOpenObject(value: unknown, ctx: z.RefinementCtx): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -44,36 +70,35 @@ function checkOpenObject(value: unknown, ctx: z.RefinementCtx): void {
     return;
   }
   let keys = 0;
-  const stack: Array<{ node: unknown; path: PropertyKey[]; depth: number }> = [{ node: value, path: [], depth: 1 }];
+  const stack: Frame[] = [{ node: value, parent: undefined, key: '', depth: 1 }];
   while (stack.length > 0) {
-    const { node, path, depth } = stack.pop()!;
-    if (typeof node !== 'object' || node === null) {
-      if (typeof node === 'number' && !Number.isFinite(node)) {
-        ctx.addIssue({ code: 'custom', path, message: 'must be a finite number', params: { rule: 'json' } });
-        return;
-      }
-      if (typeof node === 'function' || typeof node === 'symbol' || typeof node === 'bigint') {
-        ctx.addIssue({ code: 'custom', path, message: 'must be a JSON value', params: { rule: 'json' } });
-        return;
-      }
-      continue;
-    }
-    if (depth > LIMITS.openDepth) {
-      ctx.addIssue({ code: 'custom', path, message: `nesting deeper than ${LIMITS.openDepth} levels`, params: { rule: 'depth' } });
+    const frame = stack.pop()!;
+    if (frame.depth > LIMITS.openDepth) {
+      ctx.addIssue({ code: 'custom', path: pathOf(frame), message: `nesting deeper than ${LIMITS.openDepth} levels`, params: { rule: 'depth' } });
       return;
     }
-    const entries = Array.isArray(node) ? node.map((v, i) => [i, v] as const) : Object.entries(node);
-    keys += entries.length;
+    const node = frame.node as Record<string, unknown>;
+    const names: readonly PropertyKey[] = Array.isArray(node) ? Array.from(node.keys()) : Object.keys(node);
+    keys += names.length;
     if (keys > LIMITS.openKeys) {
-      ctx.addIssue({ code: 'custom', path, message: `more than ${LIMITS.openKeys} keys`, params: { rule: 'keys' } });
+      ctx.addIssue({ code: 'custom', path: pathOf(frame), message: `more than ${LIMITS.openKeys} keys`, params: { rule: 'keys' } });
       return;
     }
-    for (const [key, child] of entries) {
+    for (const key of names) {
       if (typeof key === 'string' && RESERVED_KEYS.has(key)) {
-        ctx.addIssue({ code: 'custom', path: [...path, key], message: `key "${key}" is reserved`, params: { rule: 'reserved_key' } });
+        ctx.addIssue({ code: 'custom', path: pathOf(frame, key), message: `key "${key}" is reserved`, params: { rule: 'reserved_key' } });
         return;
       }
-      stack.push({ node: child, path: [...path, key], depth: depth + 1 });
+      const child = node[key as string];
+      if (typeof child === 'object' && child !== null) {
+        stack.push({ node: child, parent: frame, key, depth: frame.depth + 1 });
+        continue;
+      }
+      const problem = leafProblem(child);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', path: pathOf(frame, key), message: problem, params: { rule: 'json' } });
+        return;
+      }
     }
   }
 }

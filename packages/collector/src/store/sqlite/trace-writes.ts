@@ -14,11 +14,12 @@ export interface JourneyJob {
   add(params: readonly unknown[], seq: number): void;
   /** The journey lost events (a purge): recompute it from those left. */
   invalidate(traceId: string): void;
-  /** The job ran to its end. */
+  /** The job ran to its end: its events are folded in once its transaction commits. */
   commit(): void;
-  /** The job failed and its writes were rolled back: the journeys it touched are recomputed from their stored events. */
-  abort(): void;
 }
+
+/** An inserted progress event, waiting for its transaction to commit. */
+type Added = JourneyEvent & { traceId: string };
 
 /**
  * Keeps the `traces` table in step with `progress_events`, on the writer's connection.
@@ -31,11 +32,12 @@ export interface JourneyJob {
  * `flushJourneys` job first, so they always see every committed event; after a crash,
  * the journeys with events past the recorded seq are recomputed at start.
  *
- * Events are folded into the states in memory as they are inserted, with no copy per
- * transaction: a rollback is rare, and its journeys are simply marked stale, to be
- * recomputed from their stored events at the next flush (a recompute is right whatever
- * the state in memory holds). Journeys that got an event older than their latest are
- * recomputed the same way. Transactions are bracketed by `beginGroup` and `endGroup`.
+ * Events are folded into the states in memory once their transaction has committed
+ * (`foldCommitted`, after the commit's answer has gone out), all of a group in one
+ * pass, so a state never holds an event that was rolled back. Journeys that got an
+ * event older than their latest are marked stale and recomputed from their stored
+ * events at the next flush, which is right whatever the state in memory holds.
+ * Transactions are bracketed by `beginGroup` and `endGroup`.
  */
 export function createTraceWrites(db: Database.Database) {
   const get = db.prepare('SELECT * FROM traces WHERE trace_id = ?');
@@ -78,8 +80,10 @@ export function createTraceWrites(db: Database.Database) {
   const stale = new Set<string>();
   /** The greatest progress seq folded in by a committed transaction. */
   let committedSeq = 0;
-  /** The open transaction: the journeys it touched and wrote, and the greatest seq it folded in. */
-  let group: { touched: string[]; flushed: string[]; seq: number } | undefined;
+  /** The open transaction: its jobs' events, the journeys it wrote, and its greatest progress seq. */
+  let group: { jobs: Added[][]; flushed: string[]; seq: number } | undefined;
+  /** The events of committed transactions, not yet folded in. */
+  let unfolded: Added[][] = [];
 
   const markStale = (traceId: string) => {
     stale.add(traceId);
@@ -116,8 +120,56 @@ export function createTraceWrites(db: Database.Database) {
     else states.delete(traceId), remove.run(traceId);
   }
 
+  function fold(e: Added): void {
+    const { traceId } = e;
+    if (stale.has(traceId)) return;
+    let state = states.get(traceId);
+    if (!state) {
+      const row = get.get(traceId) as Row | undefined;
+      if (!row) {
+        states.set(traceId, startJourney(e));
+        dirty.add(traceId);
+        return;
+      }
+      state = journeyFromRow(row);
+      states.set(traceId, state);
+    }
+    // An event older than the journey's latest changes the dwell times before it too.
+    if (follows(state, e)) {
+      advance(state, e);
+      dirty.add(traceId);
+    } else markStale(traceId);
+  }
+
+  /** Folds the events of committed transactions into the states in memory. */
+  function foldCommitted(): void {
+    if (unfolded.length === 0) return;
+    const lists = unfolded;
+    unfolded = [];
+    // One read transaction for the stored states this needs, rather than one per read.
+    const own = !db.inTransaction;
+    if (own) db.exec('BEGIN');
+    try {
+      for (const list of lists) for (const e of list) fold(e);
+    } catch (error) {
+      // A state could not be read: these journeys are recomputed at the flush instead.
+      for (const list of lists) for (const e of list) markStale(e.traceId);
+      throw error;
+    } finally {
+      if (own) db.exec('COMMIT');
+    }
+    // Clean states beyond the cache's size go, least recently written first.
+    if (states.size - dirty.size > WRITTEN_CACHE) {
+      for (const traceId of states.keys()) {
+        if (states.size <= WRITTEN_CACHE + dirty.size) break;
+        if (!dirty.has(traceId)) states.delete(traceId);
+      }
+    }
+  }
+
   /** Writes the changed states; the caller owns the transaction. */
   function flushPending(): number {
+    foldCommitted();
     const n = dirty.size + stale.size;
     for (const traceId of dirty) write(traceId, states.get(traceId)!);
     for (const traceId of stale) recompute(traceId);
@@ -144,11 +196,11 @@ export function createTraceWrites(db: Database.Database) {
   return {
     /** A transaction begins. */
     beginGroup(): void {
-      group = { touched: [], flushed: [], seq: 0 };
+      group = { jobs: [], flushed: [], seq: 0 };
     },
     /**
-     * The transaction ended. Committed: its events count as folded in. Rolled back: the
-     * states it wrote are written again, and the journeys it changed are recomputed.
+     * The transaction ended. Committed: its events are to be folded in. Rolled back:
+     * the journeys it wrote are recomputed (a recompute in it may have read its events).
      */
     endGroup(committed: boolean): void {
       const done = group;
@@ -156,35 +208,24 @@ export function createTraceWrites(db: Database.Database) {
       if (!done) return;
       if (committed) {
         committedSeq = Math.max(committedSeq, done.seq);
-        // Clean states beyond the cache's size go, least recently written first.
-        if (states.size - dirty.size > WRITTEN_CACHE) {
-          for (const traceId of states.keys()) {
-            if (states.size <= WRITTEN_CACHE + dirty.size) break;
-            if (!dirty.has(traceId)) states.delete(traceId);
-          }
-        }
+        for (const list of done.jobs) unfolded.push(list);
         return;
       }
-      for (const traceId of done.flushed) {
-        if (states.has(traceId)) dirty.add(traceId);
-        else stale.add(traceId);
-      }
-      for (const traceId of done.touched) markStale(traceId);
+      for (const traceId of done.flushed) markStale(traceId);
     },
+    foldCommitted,
     flushPending,
     /** Journeys computed but not yet written. */
-    pendingCount: () => dirty.size + stale.size,
+    pendingCount: () => dirty.size + stale.size + unfolded.length,
     /** Starts the journey updates of one write job. */
     job(): JourneyJob {
-      const touched: string[] = [];
+      const added: Added[] = [];
       let seq = 0;
       return {
         add(p, rowSeq) {
-          const traceId = p[1] as string;
           if (rowSeq > seq) seq = rowSeq;
-          if (stale.has(traceId)) return;
-          touched.push(traceId);
-          const e: JourneyEvent = {
+          added.push({
+            traceId: p[1] as string,
             seq: rowSeq,
             eventId: p[0] as string,
             service: p[2] as string,
@@ -193,32 +234,18 @@ export function createTraceWrites(db: Database.Database) {
             reason: (p[5] as string | null) ?? null,
             timestamp: p[7] as number,
             receivedAt: p[9] as number,
-          };
-          let state = states.get(traceId);
-          if (!state) {
-            const row = get.get(traceId) as Row | undefined;
-            state = row ? journeyFromRow(row) : startJourney(e);
-            states.set(traceId, state);
-            dirty.add(traceId);
-            if (!row) return;
-          }
-          // An event older than the journey's latest changes the dwell times before it too.
-          if (follows(state, e)) {
-            advance(state, e);
-            dirty.add(traceId);
-          } else markStale(traceId);
+          });
         },
         invalidate: markStale,
         commit() {
-          if (!group) {
+          if (group) {
+            group.jobs.push(added);
+            group.seq = Math.max(group.seq, seq);
+          } else {
+            // Outside a group the caller commits at once.
             committedSeq = Math.max(committedSeq, seq);
-            return;
+            unfolded.push(added);
           }
-          for (const traceId of touched) group.touched.push(traceId);
-          group.seq = Math.max(group.seq, seq);
-        },
-        abort() {
-          for (const traceId of touched) markStale(traceId);
         },
       };
     },

@@ -8,8 +8,10 @@
  * commit writes every page it dirtied to the WAL, and fewer, larger commits dirty
  * fewer pages per row (index tails and the pages of the random trace-id index are
  * shared by the rows of one group), so the WAL written and checkpointed per row
- * shrinks. It waits only after a large group: with a few clients, all of them are
- * usually in the group already, and waiting would only slow them down.
+ * shrinks. It waits only while many rows have come lately (measured over the last
+ * BUSY_WINDOW_MS, not by the last group alone, which under load swings between large
+ * and small groups): with a few clients, all of them are usually in the group
+ * already, and waiting would only slow them down.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -19,10 +21,11 @@ import type { ToWriter, FromWriter, JobResult } from './writer-messages.js';
 
 /** Rows in a group that commits without waiting for more. */
 const GROUP_ROWS = 5_000;
-/** Rows in the last group from which the next one waits to fill. */
+/** Rows committed within the last BUSY_WINDOW_MS from which a group waits to fill. */
 const WAIT_AFTER_ROWS = 2_500;
+const BUSY_WINDOW_MS = 100;
 /** Longest a job waits for its group to fill. */
-const MAX_WAIT_MS = 10;
+const MAX_WAIT_MS = 20;
 
 /**
  * Journey states are written when the writer is idle (no job for IDLE_FLUSH_MS), and
@@ -42,8 +45,11 @@ let queue: Array<{ id: number; job: WriteJob }> = [];
 let queuedRows = 0;
 let immediate: NodeJS.Immediate | undefined;
 let timer: NodeJS.Timeout | undefined;
-/** Whether the last group was large: many clients are writing, so waiting for more pays. */
+/** Whether many rows came lately: many clients are writing, so waiting for more pays. */
 let busy = false;
+/** The groups committed within the last BUSY_WINDOW_MS, oldest first, and their rows. */
+const recent: Array<{ at: number; rows: number }> = [];
+let recentRows = 0;
 let closing = false;
 
 const rowsOf = (job: WriteJob) => (job.op === 'ingest' ? job.rows.length : job.op === 'quarantine' ? job.items.length : 1);
@@ -95,7 +101,11 @@ function commitQueued(): void {
   queue = [];
   queuedRows = 0;
   if (jobs.length === 0) return;
-  busy = rows >= WAIT_AFTER_ROWS;
+  const now = performance.now();
+  recent.push({ at: now, rows });
+  recentRows += rows;
+  while (recent[0]!.at < now - BUSY_WINDOW_MS) recentRows -= recent.shift()!.rows;
+  busy = recentRows >= WAIT_AFTER_ROWS;
   let results: JobResult[];
   try {
     // Jobs are plain functions of the database, so running the group again from the
@@ -107,6 +117,12 @@ function commitQueued(): void {
     results = jobs.map(({ id }) => ({ id, ok: false, error: message }));
   }
   port.postMessage({ type: 'results', results } satisfies FromWriter);
+  // Off the answer's path: the group's journeys are folded in once it has been answered.
+  try {
+    run.foldJourneys();
+  } catch {
+    // Its journeys are marked for a recompute at the next flush.
+  }
   if (Date.now() - lastJourneyFlush >= JOURNEY_FLUSH_MS) flushJourneys();
   else {
     // Re-armed by every group: it fires once the writer has been idle for a while.

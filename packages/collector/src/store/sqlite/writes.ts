@@ -95,26 +95,21 @@ export function createWrites(db: Database.Database) {
   );
 
   function ingest(rows: IngestRow[]): number[] {
-    // Journey states change in the same job, so they commit (or roll back) with their events.
+    // Journey states follow the job's events once they commit; a failing job adds none.
     const journeys = traces.job();
-    try {
-      const changes = rows.map((row) => {
-        if (row.kind === 'session') {
-          const [revision, ...params] = row.params;
-          if (sessionRevision.run(revision, params[0]).changes === 0) return 0;
-          sessionUpsert.run(params);
-          return 1;
-        }
-        const result = insert[row.kind].run(row.params);
-        if (row.kind === 'progress' && result.changes === 1) journeys.add(row.params, Number(result.lastInsertRowid));
-        return result.changes;
-      });
-      journeys.commit();
-      return changes;
-    } catch (error) {
-      journeys.abort();
-      throw error;
-    }
+    const changes = rows.map((row) => {
+      if (row.kind === 'session') {
+        const [revision, ...params] = row.params;
+        if (sessionRevision.run(revision, params[0]).changes === 0) return 0;
+        sessionUpsert.run(params);
+        return 1;
+      }
+      const result = insert[row.kind].run(row.params);
+      if (row.kind === 'progress' && result.changes === 1) journeys.add(row.params, Number(result.lastInsertRowid));
+      return result.changes;
+    });
+    journeys.commit();
+    return changes;
   }
 
   function patchSession(sessionId: string, patch: SessionPatch, now: number): PatchOutcome {
@@ -179,5 +174,11 @@ export function createWrites(db: Database.Database) {
         return traces.flushPending();
     }
   }
-  return Object.assign(run, { beginGroup: traces.beginGroup, endGroup: traces.endGroup, flushJourneys: traces.flushPending, pendingJourneys: traces.pendingCount });
+  return Object.assign(run, {
+    beginGroup: traces.beginGroup,
+    endGroup: traces.endGroup,
+    foldJourneys: traces.foldCommitted,
+    flushJourneys: traces.flushPending,
+    pendingJourneys: traces.pendingCount,
+  });
 }
