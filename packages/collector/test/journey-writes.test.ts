@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { journeyOf } from '../src/domain/journey-state.js';
 import { applyPragmas, migrate } from '../src/store/sqlite/schema.js';
+import type { IngestRow } from '../src/store/sqlite/rows.js';
 import { journeyEventFromRow, traceFromRow } from '../src/store/sqlite/trace-rows.js';
 import { createWrites, type WriteJob } from '../src/store/sqlite/writes.js';
 import { tempDir } from './helpers.js';
@@ -31,11 +32,10 @@ function random(seed: number) {
 
 let counter = 0;
 /** INSERT parameters of a progress event (see INSERT_SQL.progress); a null traceId breaks the NOT NULL rule. */
-const progress = (traceId: string | null, step: string, timestamp: number) =>
-  ({
-    kind: 'progress',
-    params: [`e-${++counter}`, traceId, 'loan-service', step, 'SUCCESS', null, null, timestamp, null, T0, null],
-  }) as const;
+const progress = (traceId: string | null, step: string, timestamp: number): IngestRow => ({
+  kind: 'progress',
+  params: [`e-${++counter}`, traceId, 'loan-service', step, 'SUCCESS', null, null, timestamp, null, T0, null],
+});
 
 describe('journey states in the writer', () => {
   let db: Database.Database;

@@ -18,8 +18,26 @@ export interface JourneyJob {
   commit(): void;
 }
 
-/** An inserted progress event, waiting for its transaction to commit. */
-type Added = JourneyEvent & { traceId: string };
+/**
+ * The progress events one job inserted, waiting for their transaction to commit: their
+ * INSERT parameters and their rows' seqs. Kept as they came, so that waiting costs no
+ * copy; the journey event is built when it is folded in.
+ */
+interface Added {
+  params: Array<readonly unknown[]>;
+  seqs: number[];
+}
+
+const journeyEvent = (p: readonly unknown[], seq: number): JourneyEvent => ({
+  seq,
+  eventId: p[0] as string,
+  service: p[2] as string,
+  step: p[3] as string,
+  status: p[4] as Status,
+  reason: (p[5] as string | null) ?? null,
+  timestamp: p[7] as number,
+  receivedAt: p[9] as number,
+});
 
 /**
  * Keeps the `traces` table in step with `progress_events`, on the writer's connection.
@@ -81,9 +99,9 @@ export function createTraceWrites(db: Database.Database) {
   /** The greatest progress seq folded in by a committed transaction. */
   let committedSeq = 0;
   /** The open transaction: its jobs' events, the journeys it wrote, and its greatest progress seq. */
-  let group: { jobs: Added[][]; flushed: string[]; seq: number } | undefined;
+  let group: { jobs: Added[]; flushed: string[]; seq: number } | undefined;
   /** The events of committed transactions, not yet folded in. */
-  let unfolded: Added[][] = [];
+  let unfolded: Added[] = [];
 
   const markStale = (traceId: string) => {
     stale.add(traceId);
@@ -120,9 +138,10 @@ export function createTraceWrites(db: Database.Database) {
     else states.delete(traceId), remove.run(traceId);
   }
 
-  function fold(e: Added): void {
-    const { traceId } = e;
+  function fold(p: readonly unknown[], seq: number): void {
+    const traceId = p[1] as string;
     if (stale.has(traceId)) return;
+    const e = journeyEvent(p, seq);
     let state = states.get(traceId);
     if (!state) {
       const row = get.get(traceId) as Row | undefined;
@@ -150,10 +169,10 @@ export function createTraceWrites(db: Database.Database) {
     const own = !db.inTransaction;
     if (own) db.exec('BEGIN');
     try {
-      for (const list of lists) for (const e of list) fold(e);
+      for (const { params, seqs } of lists) for (let i = 0; i < params.length; i++) fold(params[i]!, seqs[i]!);
     } catch (error) {
       // A state could not be read: these journeys are recomputed at the flush instead.
-      for (const list of lists) for (const e of list) markStale(e.traceId);
+      for (const { params } of lists) for (const p of params) markStale(p[1] as string);
       throw error;
     } finally {
       if (own) db.exec('COMMIT');
@@ -219,22 +238,13 @@ export function createTraceWrites(db: Database.Database) {
     pendingCount: () => dirty.size + stale.size + unfolded.length,
     /** Starts the journey updates of one write job. */
     job(): JourneyJob {
-      const added: Added[] = [];
+      const added: Added = { params: [], seqs: [] };
       let seq = 0;
       return {
         add(p, rowSeq) {
           if (rowSeq > seq) seq = rowSeq;
-          added.push({
-            traceId: p[1] as string,
-            seq: rowSeq,
-            eventId: p[0] as string,
-            service: p[2] as string,
-            step: p[3] as string,
-            status: p[4] as Status,
-            reason: (p[5] as string | null) ?? null,
-            timestamp: p[7] as number,
-            receivedAt: p[9] as number,
-          });
+          added.params.push(p);
+          added.seqs.push(rowSeq);
         },
         invalidate: markStale,
         commit() {
