@@ -36,6 +36,7 @@ export default defineConfig([
       cli: 'src/cli.ts',
       'writer-thread': 'src/store/sqlite/writer-thread.ts',
       'checkpoint-thread': 'src/store/sqlite/checkpoint-thread.ts',
+      'analytics-thread': 'src/store/sqlite/analytics-thread.ts',
     },
     format: ['esm'],
     dts: { entry: library },

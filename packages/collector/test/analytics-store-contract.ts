@@ -38,20 +38,24 @@ export function describeAnalyticsStoreContract(engine: string, open: () => Promi
     });
     afterAll(() => dispose());
 
-    it("gives one service's events in a timestamp range in timestamp order, equal timestamps in arrival order", async () => {
+    it("answers bottlenecks over one service's events in a timestamp range, equal timestamps in arrival order", async () => {
       await store.ingest([
         progress('b2', 'b', D + 2),
         progress('a1', 'a', D + 1, { step: 'DROPPED', status: 'DROPPED', reason: 'TIMEOUT', meta: { lastStep: 'DATA_COLLECTED' } }),
-        progress('b1', 'b', D + 1, { meta: { lastStep: 7 } }),
+        progress('b1', 'b', D + 1, { step: 'FORM_SUBMITTED', meta: { lastStep: 7 } }),
+        progress('b0', 'b', D + 1, { step: 'IDENTITY_VERIFIED' }),
         progress('x', 'x', D + 1, { service: 'SIGNUP' }),
         progress('late', 'a', D + 10),
       ]);
-      const rows = await store.bottleneckEvents({ service: 'LOAN', from: D, to: D + 2 });
-      expect(rows).toEqual([
-        { traceId: 'a', step: 'DROPPED', status: 'DROPPED', reason: 'TIMEOUT', timestamp: D + 1, lastStep: 'DATA_COLLECTED' },
-        { traceId: 'b', step: 'REVIEWED', status: 'SUCCESS', reason: null, timestamp: D + 1, lastStep: null },
-        { traceId: 'b', step: 'REVIEWED', status: 'SUCCESS', reason: null, timestamp: D + 2, lastStep: null },
+      const report = await store.bottlenecks({ service: 'LOAN', from: D, to: D + 2, timeZone: 'UTC' });
+      // b: FORM_SUBMITTED then IDENTITY_VERIFIED (same timestamp, arrival order), then REVIEWED; a: only a drop marker.
+      expect(report.traces).toBe(1);
+      expect(report.steps.map((s) => [s.step, s.traces, s.samples, s.p50MsToNext])).toEqual([
+        ['FORM_SUBMITTED', 1, 1, 0],
+        ['IDENTITY_VERIFIED', 1, 1, 1],
+        ['REVIEWED', 1, 0, null],
       ]);
+      expect(report.heatmap.events.map((row) => row[0])).toEqual([1, 1, 1]);
     });
 
     it("reads a day's records in [from, to) and each device's latest session before a time", async () => {

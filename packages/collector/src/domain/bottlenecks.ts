@@ -104,7 +104,8 @@ const newTally = (): StepTally => ({
 
 const isMarker = (e: BottleneckEventRow) => e.status === 'DROPPED' && (e.lastStep !== null || e.step === 'DROPPED');
 const reasonKey = (status: Status, reason: string | null) => JSON.stringify([status, reason]);
-const ascending = (a: number, b: number) => a - b;
+/** Durations in ascending order; a typed array sorts numbers without a comparator call each. */
+const sorted = (values: readonly number[]): Float64Array => Float64Array.from(values).sort();
 
 function topReasons(reasons: Map<string, number>, status: Status): ReasonCount[] {
   return [...reasons]
@@ -115,14 +116,12 @@ function topReasons(reasons: Map<string, number>, status: Status): ReasonCount[]
     .slice(0, TOP_REASONS);
 }
 
-/** The report over events in (timestamp, arrival) order, as the store gives them. */
-export function bottleneckReport(events: readonly BottleneckEventRow[], timeZone: string): BottleneckReport {
-  const byTrace = new Map<string, BottleneckEventRow[]>();
-  for (const e of events) {
-    const list = byTrace.get(e.traceId);
-    if (list) list.push(e);
-    else byTrace.set(e.traceId, [e]);
-  }
+/**
+ * Tallies journeys one at a time: `addTrace` with each trace's events in (timestamp,
+ * arrival) order, then `report()`. A store can feed it trace by trace without holding
+ * every event at once.
+ */
+export function bottleneckTally(timeZone: string): { addTrace(events: readonly BottleneckEventRow[]): void; report(): BottleneckReport } {
   const hourOf = hourOfDayIn(timeZone);
   const tallies = new Map<string, StepTally>();
   const tally = (step: string) => {
@@ -135,13 +134,14 @@ export function bottleneckReport(events: readonly BottleneckEventRow[], timeZone
     const key = reasonKey(status, reason);
     r.set(key, (r.get(key) ?? 0) + 1);
   };
-
+  const seen = new Set<string>();
   let traces = 0;
-  for (const list of byTrace.values()) {
+
+  function addTrace(list: readonly BottleneckEventRow[]): void {
     let last: BottleneckEventRow | undefined;
     /** Whether a drop marker naming the current last step event's step came after it. */
     let markedAfterLast = false;
-    const seen = new Set<string>();
+    seen.clear();
     for (const e of list) {
       if (isMarker(e)) {
         const at = e.lastStep ?? last?.step;
@@ -167,44 +167,61 @@ export function bottleneckReport(events: readonly BottleneckEventRow[], timeZone
       last = e;
       markedAfterLast = false;
     }
-    if (!last) continue;
+    if (!last) return;
     traces++;
     if (BAD.has(last.status) || markedAfterLast) tally(last.step).dropped++;
   }
 
-  // Steps only ever named by drop markers have no step event: they were not reached in the range.
-  const steps = [...tallies]
-    .filter(([, t]) => t.events > 0)
-    .sort(([a, x], [b, y]) => y.traces - x.traces || y.events - x.events || (a < b ? -1 : a > b ? 1 : 0));
-  return {
-    traces,
-    steps: steps.map(([step, t]) => {
-      const gaps = t.gaps.sort(ascending);
-      return {
-        step,
-        traces: t.traces,
-        events: t.events,
-        samples: gaps.length,
-        p50MsToNext: nearestRank(gaps, 0.5),
-        p95MsToNext: nearestRank(gaps, 0.95),
-        p99MsToNext: nearestRank(gaps, 0.99),
-        dropped: t.dropped,
-        dropRate: t.traces ? t.dropped / t.traces : 0,
-        reasons: { FAIL: topReasons(t.reasons, 'FAIL'), CANCEL: topReasons(t.reasons, 'CANCEL'), DROPPED: topReasons(t.reasons, 'DROPPED') },
-      };
-    }),
-    heatmap: {
-      timeZone,
-      hours: Array.from({ length: 24 }, (_, h) => h),
-      steps: steps.map(([step]) => step),
-      events: steps.map(([, t]) => [...t.hourEvents]),
-      medianMsToNext: steps.map(([, t]) => t.hourGaps.map((g) => nearestRank(g.sort(ascending), 0.5))),
-    },
-  };
+  function report(): BottleneckReport {
+    // Steps only ever named by drop markers have no step event: they were not reached in the range.
+    const steps = [...tallies]
+      .filter(([, t]) => t.events > 0)
+      .sort(([a, x], [b, y]) => y.traces - x.traces || y.events - x.events || (a < b ? -1 : a > b ? 1 : 0));
+    return {
+      traces,
+      steps: steps.map(([step, t]) => {
+        const gaps = sorted(t.gaps);
+        return {
+          step,
+          traces: t.traces,
+          events: t.events,
+          samples: gaps.length,
+          p50MsToNext: nearestRank(gaps, 0.5),
+          p95MsToNext: nearestRank(gaps, 0.95),
+          p99MsToNext: nearestRank(gaps, 0.99),
+          dropped: t.dropped,
+          dropRate: t.traces ? t.dropped / t.traces : 0,
+          reasons: { FAIL: topReasons(t.reasons, 'FAIL'), CANCEL: topReasons(t.reasons, 'CANCEL'), DROPPED: topReasons(t.reasons, 'DROPPED') },
+        };
+      }),
+      heatmap: {
+        timeZone,
+        hours: Array.from({ length: 24 }, (_, h) => h),
+        steps: steps.map(([step]) => step),
+        events: steps.map(([, t]) => [...t.hourEvents]),
+        medianMsToNext: steps.map(([, t]) => t.hourGaps.map((g) => nearestRank(sorted(g), 0.5))),
+      },
+    };
+  }
+
+  return { addTrace, report };
+}
+
+/** The report over events in (timestamp, arrival) order. */
+export function bottleneckReport(events: readonly BottleneckEventRow[], timeZone: string): BottleneckReport {
+  const byTrace = new Map<string, BottleneckEventRow[]>();
+  for (const e of events) {
+    const list = byTrace.get(e.traceId);
+    if (list) list.push(e);
+    else byTrace.set(e.traceId, [e]);
+  }
+  const tally = bottleneckTally(timeZone);
+  for (const list of byTrace.values()) tally.addTrace(list);
+  return tally.report();
 }
 
 /** Bottlenecks of one service's journeys over the events with timestamps in [from, to]. */
 export async function bottlenecks(store: Store, q: BottleneckQuery): Promise<BottleneckAnswer> {
-  const events = await store.bottleneckEvents({ service: q.service, from: q.from, to: q.to });
-  return { service: q.service, from: q.from ?? null, to: q.to ?? null, timeZone: q.timeZone, ...bottleneckReport(events, q.timeZone) };
+  const report = await store.bottlenecks({ service: q.service, from: q.from, to: q.to, timeZone: q.timeZone });
+  return { service: q.service, from: q.from ?? null, to: q.to ?? null, timeZone: q.timeZone, ...report };
 }

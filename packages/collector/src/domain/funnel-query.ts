@@ -1,5 +1,4 @@
-import type { Store } from '../store/store.js';
-import { funnelReport, traceLevels, type FunnelStep } from './funnel.js';
+import { funnelReport, type FunnelStep, type TraceLevel } from './funnel.js';
 
 /** A funnel question, as `GET /api/funnel` asks it. */
 export interface FunnelQuery {
@@ -27,16 +26,14 @@ export interface FunnelAnswer {
 }
 
 /**
- * Computes a funnel over the store's progress events. A trace falls in the breakdown
- * group of its chain's step-1 event; traces that never reach step 1 are in no group.
+ * The answer from each trace's level. A trace falls in the breakdown group of its
+ * chain's step-1 event; traces that never reach step 1 are in no group.
  */
-export async function funnel(store: Store, q: FunnelQuery): Promise<FunnelAnswer> {
+export function funnelAnswer(q: FunnelQuery, levels: readonly TraceLevel[]): FunnelAnswer {
   const stepField = q.stepField ?? 'step';
-  const events = await store.funnelEvents({ service: q.service, steps: q.steps, from: q.from, to: q.to, metaKey: q.breakdown?.slice('meta.'.length), stepField });
-  const levels = traceLevels(events, q.steps, q.window);
   const answer: FunnelAnswer = { service: q.service, steps: q.steps, windowMs: q.window, stepField, from: q.from ?? null, to: q.to ?? null, funnel: funnelReport(levels, q.steps) };
   if (q.breakdown) {
-    const groups = new Map<string | null, typeof levels>();
+    const groups = new Map<string | null, TraceLevel[]>();
     for (const l of levels) {
       if (!l.level) continue;
       const g = l.group ?? null;

@@ -36,10 +36,20 @@ export interface TraceLevel {
   group?: string | null;
 }
 
-/** The longest chain of one trace's events through `steps`. */
-export function traceLevel(events: readonly FunnelEvent[], steps: readonly string[], windowMs: number): TraceLevel {
-  const firstIndex = new Map<string, number>();
-  steps.forEach((s, i) => firstIndex.has(s) || firstIndex.set(s, i));
+/** Each step's first position in the funnel: the order of events with equal timestamps. */
+export function stepRanks(steps: readonly string[]): ReadonlyMap<string, number> {
+  const ranks = new Map<string, number>();
+  steps.forEach((s, i) => ranks.has(s) || ranks.set(s, i));
+  return ranks;
+}
+
+/** The longest chain of one trace's events through `steps`; `firstIndex` is `stepRanks(steps)`, passed when computed once for many traces. */
+export function traceLevel(
+  events: readonly FunnelEvent[],
+  steps: readonly string[],
+  windowMs: number,
+  firstIndex: ReadonlyMap<string, number> = stepRanks(steps),
+): TraceLevel {
   const ordered = events
     .filter((e) => firstIndex.has(e.step))
     .map((e, arrival) => ({ e, rank: firstIndex.get(e.step)!, arrival }))
@@ -92,7 +102,7 @@ export interface FunnelStep {
  * The nearest-rank percentile: the ⌈p·n⌉-th smallest value, so every figure is a time
  * some trace actually took. `sorted` is in ascending order.
  */
-export function nearestRank(sorted: readonly number[], p: number): number | null {
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1]!;
 }
@@ -103,7 +113,8 @@ export function funnelReport(levels: readonly TraceLevel[], steps: readonly stri
   return steps.map((step, k) => {
     const here = reached[k]!;
     const before = k === 0 ? here : reached[k - 1]!;
-    const gaps = k === 0 ? [] : here.map((l) => l.times[k]! - l.times[k - 1]!).sort((a, b) => a - b);
+    // A typed array sorts numbers without a comparator call each.
+    const gaps = k === 0 ? new Float64Array(0) : Float64Array.from(here, (l) => l.times[k]! - l.times[k - 1]!).sort();
     return {
       step,
       traces: here.length,
@@ -124,5 +135,6 @@ export function traceLevels(events: readonly FunnelEvent[], steps: readonly stri
     if (list) list.push(e);
     else byTrace.set(e.traceId, [e]);
   }
-  return [...byTrace.values()].map((list) => traceLevel(list, steps, windowMs));
+  const ranks = stepRanks(steps);
+  return [...byTrace.values()].map((list) => traceLevel(list, steps, windowMs, ranks));
 }

@@ -1,12 +1,5 @@
 import type { ErrorCategory, ErrorSeverity, MetricType, SessionFunnel, SessionStatus, Status } from '@waymark/protocol/types';
 
-/** What the bottleneck analysis reads: one service's progress events, timestamps in [from, to]. */
-export interface BottleneckEventQuery {
-  service: string;
-  from?: number;
-  to?: number;
-}
-
 /** One progress event as the bottleneck analysis reads it, in (timestamp, arrival) order. */
 export interface BottleneckEventRow {
   traceId: string;

@@ -22,8 +22,6 @@ import type {
 } from '@waymark/protocol/types';
 import type { z } from 'zod';
 import type {
-  BottleneckEventQuery,
-  BottleneckEventRow,
   DailyRecords,
   DailySummary,
   DailySummaryListQuery,
@@ -32,26 +30,8 @@ import type {
 } from './analytics.js';
 import type { TraceQuerySchema } from '@waymark/protocol';
 import type { JourneyState } from '../domain/journey-state.js';
-
-/** What a funnel reads: a service, its steps, a timestamp range, and a `meta` key to group by. */
-export interface FunnelEventQuery {
-  service: string;
-  steps: readonly string[];
-  from?: number;
-  to?: number;
-  /** A key of `meta` (`channel` for `meta.channel`). */
-  metaKey?: string;
-  /** Where an event's step is read: `step` (default) or `meta.subType` (kiosk stages). */
-  stepField?: 'step' | 'meta.subType';
-}
-
-/** One progress event as a funnel reads it; `group` is the `meta` key's value, as text. */
-export interface FunnelEventRow {
-  traceId: string;
-  step: string;
-  timestamp: number;
-  group: string | null;
-}
+import type { BottleneckReport } from '../domain/bottlenecks.js';
+import type { FunnelAnswer, FunnelQuery } from '../domain/funnel-query.js';
 
 /** One service seen in progress events: how many, the latest timestamp, and per step and per `meta.subType`. */
 export interface ServiceSummary {
@@ -213,14 +193,14 @@ export interface Store {
    * the cutoff until that newer one expires too; nothing goes early.
    */
   purgeBefore(cutoff: number): Promise<number>;
-  /** The progress events of one service and some steps in a timestamp range, for funnels. */
-  funnelEvents(query: FunnelEventQuery): Promise<FunnelEventRow[]>;
+  /** A funnel over the progress events (see domain/funnel.ts for its semantics). */
+  funnel(query: FunnelQuery): Promise<FunnelAnswer>;
   /** The services of progress events with timestamps in [`from`, `to`), most events first. */
   services(range: { from?: number; to?: number }): Promise<ServiceSummary[]>;
   /** Items clients reported dropped before delivery (client_report items), summed by cause. */
   clientDrops(): Record<DropCause, number>;
-  /** One service's progress events with timestamps in [`from`, `to`], in (timestamp, arrival) order, for bottlenecks. */
-  bottleneckEvents(query: BottleneckEventQuery): Promise<BottleneckEventRow[]>;
+  /** Where one service's journeys slow down and end badly, over events with timestamps in [`from`, `to`] (see domain/bottlenecks.ts). */
+  bottlenecks(query: { service: string; from?: number; to?: number; timeZone: string }): Promise<BottleneckReport>;
   /** The records a daily summary is made of: sessions started, and purchases, metrics and errors timestamped, in [`from`, `to`). */
   dailyRecords(range: { from: number; to: number }): Promise<DailyRecords>;
   /** store / group / country of each device's latest session started before `before`; devices without one are left out. */

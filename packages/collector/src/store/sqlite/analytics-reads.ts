@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
 import { METRIC_TYPES, type Session } from '@waymark/protocol/types';
 import type {
-  BottleneckEventQuery,
-  BottleneckEventRow,
   DailyRecords,
   DailySessionRow,
   DevicePlace,
@@ -24,12 +22,8 @@ const devicesOf = (table: string) => `WITH RECURSIVE dev(id) AS (
 /** Tables whose `seq` follows arrival, searched by `received_at`. */
 type ArrivalTable = 'ui_events' | 'progress_events';
 
-/** Reads of the analytics: bottlenecks, the daily summary's sources, the SLO figures. */
+/** Reads of the analytics: the daily summary's sources, the SLO figures. */
 export function createAnalyticsReads(db: Database.Database) {
-  const bottleneckEvents = db.prepare(
-    `SELECT trace_id AS traceId, step, status, reason, timestamp, json_extract(meta, '$.lastStep') AS lastStep
-     FROM progress_events WHERE service = ? AND timestamp >= ? AND timestamp <= ? ORDER BY timestamp, seq`,
-  );
   const daySessions = db.prepare('SELECT body FROM sessions WHERE started_at >= ? AND started_at < ? ORDER BY started_at, session_id').pluck();
   const dayPurchases = db.prepare(
     `${devicesOf('purchases')}
@@ -95,12 +89,6 @@ export function createAnalyticsReads(db: Database.Database) {
   };
 
   return {
-    bottleneckEvents(q: BottleneckEventQuery): BottleneckEventRow[] {
-      const rows = bottleneckEvents.all(q.service, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER) as Array<BottleneckEventRow & { lastStep: unknown }>;
-      for (const r of rows) if (typeof r.lastStep !== 'string') r.lastStep = null;
-      return rows;
-    },
-
     dailyRecords(range: { from: number; to: number }): DailyRecords {
       const sessions = (daySessions.all(range.from, range.to) as string[]).map((body): DailySessionRow => {
         const s = JSON.parse(body) as Session;

@@ -2,8 +2,6 @@ import type Database from 'better-sqlite3';
 import type { DropCause } from '@waymark/protocol/types';
 import {
   InvalidCursorError,
-  type FunnelEventQuery,
-  type FunnelEventRow,
   type StoredPerformanceMetric,
   type StoredUiEvent,
   type ErrorQuery,
@@ -74,17 +72,6 @@ export function createReads(db: Database.Database) {
   const drops = db.prepare('SELECT COALESCE(SUM(overflow), 0) AS overflow, COALESCE(SUM(rejected), 0) AS rejected, COALESCE(SUM(quota), 0) AS quota FROM client_reports');
 
   return {
-    /** The events a funnel reads: one service, the funnel's steps, a timestamp range. */
-    funnelEvents(q: FunnelEventQuery): FunnelEventRow[] {
-      const steps = [...new Set(q.steps)];
-      // A kiosk's progress events carry its stage in meta.subType; the funnel can read its steps there.
-      const step = q.stepField === 'meta.subType' ? `json_extract(meta, '$.subType')` : 'step';
-      const sql = `SELECT trace_id AS traceId, ${step} AS step, timestamp, ${q.metaKey ? 'json_extract(meta, ?)' : 'NULL'} AS "group"
-        FROM progress_events WHERE service = ? AND ${step} IN (${steps.map(() => '?').join(', ')}) AND timestamp >= ? AND timestamp <= ?`;
-      const params = [...(q.metaKey ? [`$.${q.metaKey}`] : []), q.service, ...steps, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER];
-      return (prepare(sql).all(...params) as FunnelEventRow[]).map((r) => (r.group === null || typeof r.group === 'string' ? r : { ...r, group: JSON.stringify(r.group) }));
-    },
-
     /** Services of progress events in a timestamp range, with counts per step and per meta.subType, most events first. */
     services(q: { from?: number; to?: number }): ServiceSummary[] {
       const rows = prepare(

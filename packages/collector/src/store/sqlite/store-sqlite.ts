@@ -8,6 +8,7 @@ import { toIngestRow } from './rows.js';
 import { createJourneyReads } from './trace-reads.js';
 import { applyPragmas, migrate, WAL_AUTOCHECKPOINT_PAGES } from './schema.js';
 import { createWriterClient } from './writer-client.js';
+import { createAnalyticsClient } from './analytics-client.js';
 import type { PatchOutcome } from './writes.js';
 
 export interface SqliteStoreOptions {
@@ -38,6 +39,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
   const journeys = createJourneyReads(reader);
   const analytics = createAnalyticsReads(reader);
   const dailySummaries = createDailySummaryReads(reader);
+  const columns = createAnalyticsClient(options.path);
   const writer = createWriterClient(options.path, {
     walAutocheckpoint,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 500,
@@ -140,14 +142,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
     purgeBefore(cutoff) {
       return writer.run<number>({ op: 'purge', cutoff });
     },
-    async funnelEvents(query) {
-      return reads.funnelEvents(query);
+    funnel(query) {
+      return columns.run({ op: 'funnel', query });
     },
     async services(range) {
       return reads.services(range);
     },
-    async bottleneckEvents(query) {
-      return analytics.bottleneckEvents(query);
+    bottlenecks(query) {
+      return columns.run({ op: 'bottlenecks', query });
     },
     async dailyRecords(range) {
       return analytics.dailyRecords(range);
@@ -177,7 +179,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { ready:
       return fileSize(options.path) + fileSize(`${options.path}-wal`);
     },
     async close() {
-      await writer.close();
+      await Promise.all([writer.close(), columns.close()]);
       reader.close();
     },
   };
