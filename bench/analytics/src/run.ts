@@ -291,7 +291,7 @@ function funnelQuery(label: string, range: { from: number; to: number }, breakdo
     kind: 'funnel',
     method: 'GET',
     path: `/api/funnel?${qs}`,
-    store: (s) => s.funnelEvents({ service: 'LOAN', steps: FUNNEL_STEPS, ...range, ...(breakdown ? { metaKey: 'channel' } : {}) }),
+    store: (s) => s.funnel({ service: 'LOAN', steps: FUNNEL_STEPS, window: DAY, ...range, ...(breakdown ? { breakdown: 'meta.channel' } : {}) }),
     baseline: (db) =>
       countRows(
         db,
@@ -310,7 +310,7 @@ function bottleneckQuery(label: string, range: { from: number; to: number }): Qu
     kind: 'bottlenecks',
     method: 'GET',
     path: `/api/bottlenecks?service=LOAN&from=${range.from}&to=${range.to}`,
-    store: (s) => s.bottleneckEvents({ service: 'LOAN', ...range }),
+    store: (s) => s.bottlenecks({ service: 'LOAN', ...range, timeZone: TIME_ZONE }),
     baseline: (db) => countRows(db, 'SELECT count(meta) FROM progress_events WHERE service = ? AND timestamp >= ? AND timestamp <= ?', 'LOAN', range.from, range.to),
   };
 }
@@ -418,7 +418,7 @@ const ms = (n: number) => (n >= 100 ? int(n) : n >= 10 ? n.toFixed(1) : n.toFixe
 const mark = (p: number, limit: number) => (p < limit ? 'met' : 'MISSED');
 
 function table(results: Result[]): string {
-  const head = ['query', 'rows read', 'runs', 'median ms', 'p95 ms', 'store read ms', 'count ms', '÷ count', 'ms / M rows', `SLO p95 < ${SLO_MS}`, `goal p95 < ${GOAL_MS}`];
+  const head = ['query', 'rows read', 'runs', 'median ms', 'p95 ms', 'store ms', 'count ms', '÷ count', 'ms / M rows', `SLO p95 < ${SLO_MS}`, `goal p95 < ${GOAL_MS}`];
   const lines = results.map((r) => {
     const read = ms(median(r.store));
     const count = ms(median(r.baseline));
@@ -466,9 +466,14 @@ log('');
 let server = await startServer();
 const reader = new Database(dbFile, { readonly: true, fileMustExist: true });
 reader.pragma('cache_size = -65536');
-const store = createSqliteStore({ path: dbFile });
-await store.ready;
 const results: Result[] = [];
+{
+  // The collector's analytics thread reads every progress event into memory at start;
+  // the first funnel or bottleneck request waits for it. Timed here, apart.
+  const started = performance.now();
+  await request(server, 'GET', `/api/funnel?service=LOAN&steps=COMPLETED&from=${END}&to=${END}`);
+  log(`  collector start: funnels and bottlenecks answer ${ms(performance.now() - started)} ms after it (events read into memory)`);
+}
 try {
   for (const q of QUERIES) {
     const rows = q.baseline(reader);
@@ -497,12 +502,25 @@ try {
     server.agent.destroy();
     server.agent = newAgent();
     // The route's warm-up has brought the rows into the page cache already.
-    result.store = await timed(runs, () => q.store(store));
     result.baseline = await timed(runs, () => q.baseline(reader));
     results.push(result);
   }
 } finally {
   await stopServer(server);
+}
+
+// The store in this process, once the collector has stopped, so that its own start (its
+// analytics thread reading every progress event) does not run beside the requests above.
+const store = createSqliteStore({ path: dbFile });
+await store.ready;
+try {
+  for (const [i, q] of QUERIES.entries()) {
+    const result = results[i]!;
+    const runs = result.route.length || 1;
+    await q.store(store); // warm-up, as for the route
+    result.store = await timed(runs, () => q.store(store));
+  }
+} finally {
   await store.close();
   reader.close();
 }
@@ -510,5 +528,5 @@ try {
 log(`\ncollector peak RSS: ${int(serverPeakMb)} MB`);
 log(`\n${table(results)}\n`);
 log(`median and p95 (nearest rank: of so few runs, the slowest) of ${RUNS} HTTP requests after a warm-up, from sending to the last byte of the answer; when the warm-up took over ${SLOW_MS / 1_000} s, of the warm-up and one more request. > ${LIMIT_MS / 1_000} s: no answer within --limit-s.`);
-log("store read: the Store method the route calls for its rows (for the aggregate: the day's records and the devices' places, not the write), in this process; median of as many runs (one for a slow query).");
+log("store: the Store method the route calls (for funnels and bottlenecks the whole answer; for the aggregate: the day's records and the devices' places, not the write), in this process after a warm-up; median of as many runs.");
 log("count: SQLite counting the same rows through the same index (SELECT count(<a column the query reads>) … with the query's filter); ÷ count = median / count median.");

@@ -5,6 +5,9 @@ import { bottleneckReport } from '../src/domain/bottlenecks.js';
 import { traceLevels, type FunnelEvent } from '../src/domain/funnel.js';
 import { funnelAnswer, type FunnelQuery } from '../src/domain/funnel-query.js';
 import type { BottleneckEventRow } from '../src/store/analytics.js';
+import Database from 'better-sqlite3';
+import { bottlenecksOverColumns, funnelOverColumns } from '../src/store/sqlite/column-queries.js';
+import { EventColumns } from '../src/store/sqlite/event-columns.js';
 import { createSqliteStore, type PreparedItem } from '../src/store/index.js';
 import { tempDir } from './helpers.js';
 
@@ -97,17 +100,33 @@ describe('funnels and bottlenecks from the columns', () => {
     { service: 'NOBODY', steps: ['A', 'B'], window: 1_000 },
   ];
 
+  /**
+   * The store's answers, and those of columns read in small chunks beside it, which
+   * compact (lay journeys side by side) every few hundred events.
+   */
   async function expectSame() {
-    for (const q of funnels) expect(await store.funnel(q)).toEqual(referenceFunnel(q));
+    small.catchUp();
+    for (const q of funnels) {
+      const expected = referenceFunnel(q);
+      expect(await store.funnel(q)).toEqual(expected);
+      expect(funnelOverColumns(small, q)).toEqual(expected);
+    }
     for (const [service, from, to] of [['LOAN', 0, Number.MAX_SAFE_INTEGER], ['KIOSK', D, D + 20 * 60_000], ['LOAN', D + 10 * 60_000, D + 11 * 60_000]] as const) {
-      expect(await store.bottlenecks({ service, from, to, timeZone: 'Asia/Seoul' })).toEqual(referenceBottlenecks(service, from, to));
+      const expected = referenceBottlenecks(service, from, to);
+      expect(await store.bottlenecks({ service, from, to, timeZone: 'Asia/Seoul' })).toEqual(expected);
+      expect(bottlenecksOverColumns(small, { service, from, to, timeZone: 'Asia/Seoul' })).toEqual(expected);
     }
   }
 
+  let reader: Database.Database;
+  let small: EventColumns;
   beforeAll(async () => {
     await store.ready;
+    reader = new Database(join(dir, 'columns.db'), { readonly: true });
+    small = new EventColumns(reader, { chunkRows: 200 });
   });
   afterAll(async () => {
+    reader.close();
     await store.close();
     cleanup();
   });

@@ -1,4 +1,4 @@
-import { funnelReport, type FunnelStep, type TraceLevel } from './funnel.js';
+import { FunnelTally, type FunnelStep, type TraceLevel } from './funnel.js';
 
 /** A funnel question, as `GET /api/funnel` asks it. */
 export interface FunnelQuery {
@@ -26,25 +26,37 @@ export interface FunnelAnswer {
 }
 
 /**
- * The answer from each trace's level. A trace falls in the breakdown group of its
- * chain's step-1 event; traces that never reach step 1 are in no group.
+ * The answer from the tally of every trace and those of each breakdown group. A trace
+ * falls in the group of its chain's step-1 event; traces that never reach step 1 are
+ * in no group. Groups come largest first, then by value (none last).
  */
-export function funnelAnswer(q: FunnelQuery, levels: readonly TraceLevel[]): FunnelAnswer {
+export function funnelAnswerOf(q: FunnelQuery, all: FunnelTally, groups?: ReadonlyMap<string | null, FunnelTally>): FunnelAnswer {
   const stepField = q.stepField ?? 'step';
-  const answer: FunnelAnswer = { service: q.service, steps: q.steps, windowMs: q.window, stepField, from: q.from ?? null, to: q.to ?? null, funnel: funnelReport(levels, q.steps) };
+  const answer: FunnelAnswer = { service: q.service, steps: q.steps, windowMs: q.window, stepField, from: q.from ?? null, to: q.to ?? null, funnel: all.report(q.steps) };
   if (q.breakdown) {
-    const groups = new Map<string | null, TraceLevel[]>();
-    for (const l of levels) {
-      if (!l.level) continue;
-      const g = l.group ?? null;
-      const list = groups.get(g);
-      if (list) list.push(l);
-      else groups.set(g, [l]);
-    }
+    const byValue = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
     answer.breakdown = {
       key: q.breakdown,
-      groups: [...groups].sort(([, a], [, b]) => b.length - a.length).map(([value, ls]) => ({ value, funnel: funnelReport(ls, q.steps) })),
+      groups: [...(groups ?? [])]
+        .filter(([, t]) => t.traces > 0)
+        .sort(([a, x], [b, y]) => y.traces - x.traces || byValue(a, b))
+        .map(([value, t]) => ({ value, funnel: t.report(q.steps) })),
     };
   }
   return answer;
+}
+
+/** The answer from each trace's level (see `funnelAnswerOf`). */
+export function funnelAnswer(q: FunnelQuery, levels: readonly TraceLevel[]): FunnelAnswer {
+  const all = new FunnelTally(q.steps.length);
+  const groups = new Map<string | null, FunnelTally>();
+  for (const l of levels) {
+    all.add(l.level, l.times);
+    if (!q.breakdown || !l.level) continue;
+    const g = l.group ?? null;
+    let tally = groups.get(g);
+    if (!tally) groups.set(g, (tally = new FunnelTally(q.steps.length)));
+    tally.add(l.level, l.times);
+  }
+  return funnelAnswerOf(q, all, groups);
 }

@@ -16,6 +16,7 @@
  * earliest-starting one when several do — taking at each step the earliest event that
  * continues the chain.
  */
+import { nearestRanks } from './percentiles.js';
 
 /** One progress event, as a funnel reads it. */
 export interface FunnelEvent {
@@ -43,42 +44,156 @@ export function stepRanks(steps: readonly string[]): ReadonlyMap<string, number>
   return ranks;
 }
 
-/** The longest chain of one trace's events through `steps`; `firstIndex` is `stepRanks(steps)`, passed when computed once for many traces. */
-export function traceLevel(
-  events: readonly FunnelEvent[],
-  steps: readonly string[],
-  windowMs: number,
-  firstIndex: ReadonlyMap<string, number> = stepRanks(steps),
-): TraceLevel {
-  const ordered = events
-    .filter((e) => firstIndex.has(e.step))
-    .map((e, arrival) => ({ e, rank: firstIndex.get(e.step)!, arrival }))
-    .sort((a, b) => a.e.timestamp - b.e.timestamp || a.rank - b.rank || a.arrival - b.arrival)
-    .map((x) => x.e);
-  let best: TraceLevel = { level: 0, times: [] };
-  for (let start = 0; start < ordered.length; start++) {
-    const first = ordered[start]!;
-    if (first.step !== steps[0]) continue;
-    const times = [first.timestamp];
-    let at = start;
-    for (let k = 1; k < steps.length; k++) {
-      // The earliest event after the chain's last one that fills step k in time.
-      let next = -1;
-      for (let j = at + 1; j < ordered.length && ordered[j]!.timestamp <= first.timestamp + windowMs; j++) {
-        if (ordered[j]!.step === steps[k]) {
-          next = j;
-          break;
-        }
-      }
-      if (next < 0) break;
-      times.push(ordered[next]!.timestamp);
-      at = next;
-    }
-    // Strictly longer only: among chains of the same length, the earliest start stays.
-    if (times.length > best.level) best = { level: times.length, times, group: first.group };
-    if (best.level === steps.length) break;
+/**
+ * Finds the longest chain of one trace's events, with scratch space reused from trace
+ * to trace: `push` each event of the funnel's steps (its timestamp and its step's
+ * rank, `stepRanks(steps).get(step)`), in arrival order, then `solve()`.
+ */
+export class ChainFinder {
+  private ts = new Float64Array(64);
+  private rank = new Int32Array(64);
+  private order = new Int32Array(64);
+  private n = 0;
+  /** The rank each chain position asks for. */
+  private readonly wanted: Int32Array;
+  private readonly chain: Float64Array;
+  /** Timestamps of the best chain's events (its first `level`). */
+  readonly times: Float64Array;
+  /** Push index of the best chain's step-1 event. */
+  start = -1;
+
+  constructor(
+    steps: readonly string[],
+    private readonly windowMs: number,
+    ranks: ReadonlyMap<string, number> = stepRanks(steps),
+  ) {
+    this.wanted = Int32Array.from(steps, (s) => ranks.get(s)!);
+    this.chain = new Float64Array(steps.length);
+    this.times = new Float64Array(steps.length);
   }
-  return best;
+
+  push(timestamp: number, rank: number): void {
+    if (this.n === this.ts.length) {
+      const grow = <A extends Float64Array | Int32Array>(a: A): A => {
+        const b = new (a.constructor as new (n: number) => A)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.ts = grow(this.ts);
+      this.rank = grow(this.rank);
+      this.order = new Int32Array(this.ts.length);
+    }
+    this.ts[this.n] = timestamp;
+    this.rank[this.n] = rank;
+    this.n++;
+  }
+
+  /** The level of the events pushed since the last call: the length of their longest chain. */
+  solve(): number {
+    const { ts, rank, order, wanted, chain, times, windowMs } = this;
+    const n = this.n;
+    this.n = 0;
+    this.start = -1;
+    // Timestamp order; equal timestamps by step rank, then by arrival.
+    for (let i = 0; i < n; i++) order[i] = i;
+    if (n <= 32) {
+      // Insertion sort: journeys have a handful of events, mostly in order already.
+      for (let i = 1; i < n; i++) {
+        const x = order[i]!;
+        let j = i - 1;
+        for (; j >= 0; j--) {
+          const y = order[j]!;
+          if ((ts[y]! - ts[x]! || rank[y]! - rank[x]! || y - x) <= 0) break;
+          order[j + 1] = y;
+        }
+        order[j + 1] = x;
+      }
+    } else order.subarray(0, n).sort((x, y) => ts[x]! - ts[y]! || rank[x]! - rank[y]! || x - y);
+    let best = 0;
+    for (let s = 0; s < n; s++) {
+      const first = order[s]!;
+      if (rank[first] !== wanted[0]) continue;
+      const t0 = ts[first]!;
+      chain[0] = t0;
+      let level = 1;
+      let at = s;
+      for (let k = 1; k < wanted.length; k++) {
+        // The earliest event after the chain's last one that fills step k in time.
+        let next = -1;
+        for (let j = at + 1; j < n && ts[order[j]!]! <= t0 + windowMs; j++) {
+          if (rank[order[j]!] === wanted[k]) {
+            next = j;
+            break;
+          }
+        }
+        if (next < 0) break;
+        chain[level++] = ts[order[next]!]!;
+        at = next;
+      }
+      // Strictly longer only: among chains of the same length, the earliest start stays.
+      if (level > best) {
+        best = level;
+        times.set(chain.subarray(0, level));
+        this.start = first;
+      }
+      if (best === wanted.length) break;
+    }
+    return best;
+  }
+}
+
+/** The longest chain of one trace's events through `steps`. */
+export function traceLevel(events: readonly FunnelEvent[], steps: readonly string[], windowMs: number, finder = new ChainFinder(steps, windowMs)): TraceLevel {
+  const ranks = stepRanks(steps);
+  const pushed: FunnelEvent[] = [];
+  for (const e of events) {
+    const rank = ranks.get(e.step);
+    if (rank === undefined) continue;
+    finder.push(e.timestamp, rank);
+    pushed.push(e);
+  }
+  const level = finder.solve();
+  return level ? { level, times: Array.from(finder.times.subarray(0, level)), group: pushed[finder.start]!.group } : { level: 0, times: [] };
+}
+
+/** Per step of a funnel: how many traces reached it, and their times from the step before. */
+export class FunnelTally {
+  readonly reached: number[];
+  readonly gaps: number[][];
+  constructor(steps: number) {
+    this.reached = new Array<number>(steps).fill(0);
+    this.gaps = Array.from({ length: steps }, () => []);
+  }
+
+  /** Counts a trace of level `level` whose chain's timestamps are `times`. */
+  add(level: number, times: ArrayLike<number>): void {
+    for (let k = 0; k < level; k++) {
+      this.reached[k]!++;
+      if (k > 0) this.gaps[k]!.push(times[k]! - times[k - 1]!);
+    }
+  }
+
+  /** Traces that reached step 1. */
+  get traces(): number {
+    return this.reached[0] ?? 0;
+  }
+
+  report(steps: readonly string[]): FunnelStep[] {
+    return steps.map((step, k) => {
+      const here = this.reached[k]!;
+      const before = k === 0 ? here : this.reached[k - 1]!;
+      const [median, p95] = k === 0 ? [null, null] : nearestRanks(Float64Array.from(this.gaps[k]!), [0.5, 0.95]);
+      return {
+        step,
+        traces: here,
+        conversionFromFirst: this.traces ? here / this.traces : 0,
+        conversionFromPrevious: before ? here / before : 0,
+        dropOff: before - here,
+        medianMsFromPrevious: median ?? null,
+        p95MsFromPrevious: p95 ?? null,
+      };
+    });
+  }
 }
 
 /** One step of a funnel report. */
@@ -109,22 +224,9 @@ export function nearestRank(sorted: ArrayLike<number>, p: number): number | null
 
 /** The report of a funnel over the levels of many traces. */
 export function funnelReport(levels: readonly TraceLevel[], steps: readonly string[]): FunnelStep[] {
-  const reached = steps.map((_, k) => levels.filter((l) => l.level > k));
-  return steps.map((step, k) => {
-    const here = reached[k]!;
-    const before = k === 0 ? here : reached[k - 1]!;
-    // A typed array sorts numbers without a comparator call each.
-    const gaps = k === 0 ? new Float64Array(0) : Float64Array.from(here, (l) => l.times[k]! - l.times[k - 1]!).sort();
-    return {
-      step,
-      traces: here.length,
-      conversionFromFirst: reached[0]!.length ? here.length / reached[0]!.length : 0,
-      conversionFromPrevious: before.length ? here.length / before.length : 0,
-      dropOff: before.length - here.length,
-      medianMsFromPrevious: nearestRank(gaps, 0.5),
-      p95MsFromPrevious: nearestRank(gaps, 0.95),
-    };
-  });
+  const tally = new FunnelTally(steps.length);
+  for (const l of levels) tally.add(l.level, l.times);
+  return tally.report(steps);
 }
 
 /** Groups events by trace and computes each trace's level. */
@@ -135,6 +237,6 @@ export function traceLevels(events: readonly FunnelEvent[], steps: readonly stri
     if (list) list.push(e);
     else byTrace.set(e.traceId, [e]);
   }
-  const ranks = stepRanks(steps);
-  return [...byTrace.values()].map((list) => traceLevel(list, steps, windowMs, ranks));
+  const finder = new ChainFinder(steps, windowMs);
+  return [...byTrace.values()].map((list) => traceLevel(list, steps, windowMs, finder));
 }

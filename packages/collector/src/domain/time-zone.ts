@@ -108,10 +108,18 @@ export function hourOfDayIn(timeZone: string): (ms: number) => number {
     }
     return o;
   };
+  // The last quarter asked about, and its offset when it is the same at both ends:
+  // the events of a journey mostly fall in the same quarter hour.
+  let lastQuarter = NaN;
+  let lastOffset: number | undefined;
   return (ms) => {
     const q = Math.floor(ms / QUARTER);
-    const start = offsetOfQuarter(q);
-    const offset = start === offsetOfQuarter(q + 1) ? start : offsetAt(ms, timeZone);
+    if (q !== lastQuarter) {
+      const start = offsetOfQuarter(q);
+      lastQuarter = q;
+      lastOffset = start === offsetOfQuarter(q + 1) ? start : undefined;
+    }
+    const offset = lastOffset ?? offsetAt(ms, timeZone);
     return Math.floor((((ms + offset) % DAY) + DAY) % DAY / HOUR);
   };
 }

@@ -25,12 +25,13 @@ export function createAnalyticsClient(path: string): AnalyticsClient {
     const p = pending.get(message.id);
     if (!p) return;
     pending.delete(message.id);
+    if (pending.size === 0) thread.unref();
     if (message.ok) p.resolve(message.value);
     else p.reject(new StoreUnavailableError(message.error));
   });
   thread.on('error', fail);
   thread.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
-  // Idle, it must not keep the process alive.
+  // Idle, it must not keep the process alive; with a query under way, it must.
   thread.unref();
 
   return {
@@ -40,12 +41,14 @@ export function createAnalyticsClient(path: string): AnalyticsClient {
       const id = nextId++;
       return new Promise<T>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        thread.ref();
         thread.postMessage({ type: 'job', id, job } satisfies ToAnalytics);
       });
     },
     close() {
       closed ??= new Promise<void>((resolve) => {
         if (failure) return resolve();
+        thread.ref();
         thread.once('exit', () => resolve());
         thread.on('message', (m: FromAnalytics) => m.type === 'closed' && void thread.terminate());
         thread.postMessage({ type: 'close' } satisfies ToAnalytics);

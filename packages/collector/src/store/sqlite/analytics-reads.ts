@@ -50,7 +50,8 @@ export function createAnalyticsReads(db: Database.Database) {
   );
 
   const arrival = (table: ArrivalTable) => ({
-    bounds: db.prepare(`SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM ${table}`),
+    // Two subqueries: a lone MIN or MAX reads one end of the rowid; both in one query scan the table.
+    bounds: db.prepare(`SELECT (SELECT MIN(seq) FROM ${table}) AS lo, (SELECT MAX(seq) FROM ${table}) AS hi`),
     at: db.prepare(`SELECT received_at FROM ${table} WHERE seq >= ? ORDER BY seq LIMIT 1`).pluck(),
   });
   const arrivals = { ui_events: arrival('ui_events'), progress_events: arrival('progress_events') };

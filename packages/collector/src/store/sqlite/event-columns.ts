@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
+import { hourOfDayIn } from '../../domain/time-zone.js';
 import { STATUSES } from '@waymark/protocol';
-import type { Status } from '@waymark/protocol/types';
 
-/** Rows read from the database per step of a catch-up. */
-const CHUNK = 50_000;
+/** Rows read from the database per step of a catch-up, by default. */
+const CHUNK_ROWS = 50_000;
+/** Time zones whose hours of day are kept per event. */
+const MAX_TIME_ZONES = 4;
 /** Code of an absent or null text value. */
 export const NONE = -1;
 
@@ -44,31 +46,48 @@ function room<C extends Column>(column: C, size: number): C {
   return larger;
 }
 
+/** `column` rearranged: entry i moves to `to[i]` (left out when -1). */
+function permuted<C extends Column>(column: C, to: Int32Array, size: number): C {
+  const out = new (column.constructor as new (n: number) => C)(column.length);
+  for (let i = 0; i < size; i++) if (to[i]! >= 0) out[to[i]!] = column[i]!;
+  return out;
+}
+
 /** A `meta` value as a breakdown groups it: text as is, other JSON values as JSON text, null when absent. */
 export function metaText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+const metaValue = (meta: Record<string, unknown> | undefined, key: string) => (meta && Object.hasOwn(meta, key) ? meta[key] : undefined);
+
+/** Status codes as `BottleneckTally` takes them: the index in STATUSES. */
 const STATUS_CODES = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
 
 /**
  * The stored progress events, held in memory column by column for the funnel and
  * bottleneck queries: one typed array per field, text fields as codes into a
- * dictionary, and each journey's events linked in arrival order. A query walks the
- * journeys whose time span meets its range and reads only the columns it needs,
- * instead of reading millions of rows into objects.
+ * dictionary, and each journey's events linked in arrival order, with the span of
+ * their timestamps. A query walks the journeys whose span meets its range and reads
+ * only the columns it needs, instead of reading millions of rows into objects.
+ *
+ * Events are appended in arrival order and, from time to time, rearranged so that each
+ * journey's events lie side by side (`compact`): a query then reads memory in order
+ * rather than jumping across gigabytes for every event.
  *
  * It follows the table by `seq`: rows are committed in `seq` order, so reading those
  * past the last one held (`catchUp`) never misses one. A retention purge deletes the
- * oldest rows; the events before the first stored `seq` are then skipped (`start`).
- * About 60 bytes per event, outside the JavaScript heap but for the dictionaries.
+ * oldest rows; events older than the first stored `seq` are skipped, and dropped at
+ * the next compaction. About 57 bytes per event outside the JavaScript heap, plus the
+ * dictionaries.
  */
 export class EventColumns {
-  /** Events held; indexes run in arrival (`seq`) order. */
+  /** Events held. */
   size = 0;
-  /** Index of the first event still stored: those before it were purged. */
-  start = 0;
+  /** The greatest `seq` read. */
+  lastSeq = 0;
+  /** The first `seq` still stored: events before it were purged. */
+  firstSeq = 0;
   seq = new Float64Array(1024);
   timestamp = new Float64Array(1024);
   trace = new Int32Array(1024);
@@ -81,40 +100,48 @@ export class EventColumns {
   subType = new Int32Array(1024);
   lastStep = new Int32Array(1024);
   /** `meta.<key>` columns asked for by breakdowns, filled on first use. */
-  private readonly meta = new Map<string, Int32Array>();
+  private meta = new Map<string, Int32Array>();
+  /** Per time zone asked about (the few latest): each event's hour of day there. */
+  private hours = new Map<string, { hourOf: (ms: number) => number; column: Uint8Array }>();
+  /** The index of each event held, in arrival (`seq`) order. */
+  private arrival = new Int32Array(1024);
 
-  /** Journeys: first and last event, and the span of their timestamps. */
+  /** Journeys: first and last event (-1 for none left), and the span of their timestamps. */
   traces = 0;
   traceFirst = new Int32Array(1024);
   traceLast = new Int32Array(1024);
   traceMin = new Float64Array(1024);
   traceMax = new Float64Array(1024);
-  private readonly traceIds = new Dictionary();
+  private traceIds = new Dictionary();
   /** Services, steps, reasons, subtypes and meta values. */
-  readonly text = new Dictionary();
+  text = new Dictionary();
+  /** Events before this index lie journey by journey. */
+  private compacted = 0;
 
   private readonly rowsAfter: Database.Statement;
-  private readonly firstSeq: Database.Statement;
-  private readonly metaAfter: Database.Statement;
+  private readonly bounds: Database.Statement;
+  private readonly metaRows: Database.Statement;
 
-  constructor(db: Database.Database) {
+  private readonly chunkRows: number;
+
+  /**
+   * `chunkRows`: rows read per step of a catch-up; events appended since the last
+   * compaction beyond it (and an eighth of all) start one. `metaKeys`: breakdown keys
+   * kept from the start (default `channel`, seed 000's breakdown), rather than read
+   * from every stored row when first asked for.
+   */
+  constructor(db: Database.Database, options: { chunkRows?: number; metaKeys?: readonly string[] } = {}) {
+    const chunk = (this.chunkRows = options.chunkRows ?? CHUNK_ROWS);
+    for (const key of options.metaKeys ?? ['channel']) this.meta.set(key, new Int32Array(1024));
     this.rowsAfter = db
       .prepare(
         `SELECT seq, trace_id, service, step, status, reason, timestamp, meta FROM progress_events
-         WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`,
+         WHERE seq > ? ORDER BY seq LIMIT ${chunk}`,
       )
       .raw();
-    this.firstSeq = db.prepare('SELECT MIN(seq) FROM progress_events').pluck();
-    this.metaAfter = db.prepare(`SELECT seq, meta FROM progress_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHUNK}`).raw();
-  }
-
-  get lastSeq(): number {
-    return this.size ? this.seq[this.size - 1]! : 0;
-  }
-
-  /** Status of an event. */
-  statusOf(i: number): Status {
-    return STATUSES[this.status[i]!]!;
+    // Two subqueries: SQLite reads one end of the rowid for a lone MIN or MAX, but scans the table for both in one.
+    this.bounds = db.prepare('SELECT (SELECT MIN(seq) FROM progress_events) AS first, (SELECT MAX(seq) FROM progress_events) AS last');
+    this.metaRows = db.prepare(`SELECT seq, meta FROM progress_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${chunk}`).raw();
   }
 
   /**
@@ -124,7 +151,7 @@ export class EventColumns {
   catchUpStep(): boolean {
     const rows = this.rowsAfter.all(this.lastSeq) as unknown[][];
     if (rows.length === 0) {
-      this.dropPurged();
+      this.settle();
       return false;
     }
     const size = this.size + rows.length;
@@ -138,10 +165,14 @@ export class EventColumns {
     this.reason = room(this.reason, size);
     this.subType = room(this.subType, size);
     this.lastStep = room(this.lastStep, size);
+    this.arrival = room(this.arrival, size);
     for (const [key, column] of this.meta) this.meta.set(key, room(column, size));
+    for (const h of this.hours.values()) h.column = room(h.column, size);
     const metaKeys = [...this.meta];
+    const hours = [...this.hours.values()];
     for (const row of rows) {
       const i = this.size++;
+      this.arrival[i] = i;
       const [seq, traceId, service, step, status, reason, timestamp, metaJson] = row as [
         number,
         string,
@@ -153,15 +184,19 @@ export class EventColumns {
         string | null,
       ];
       const meta = metaJson === null ? undefined : (JSON.parse(metaJson) as Record<string, unknown>);
+      const subType = metaValue(meta, 'subType');
+      const lastStep = metaValue(meta, 'lastStep');
       this.seq[i] = seq;
+      this.lastSeq = seq;
       this.timestamp[i] = timestamp;
       this.service[i] = this.text.add(service);
       this.step[i] = this.text.add(step);
       this.status[i] = STATUS_CODES.get(status) ?? 0;
       this.reason[i] = this.text.add(reason);
-      this.subType[i] = typeof meta?.subType === 'string' ? this.text.add(meta.subType) : NONE;
-      this.lastStep[i] = typeof meta?.lastStep === 'string' ? this.text.add(meta.lastStep) : NONE;
-      for (const [key, column] of metaKeys) column[i] = this.text.add(metaText(meta && Object.hasOwn(meta, key) ? meta[key] : undefined));
+      this.subType[i] = typeof subType === 'string' ? this.text.add(subType) : NONE;
+      this.lastStep[i] = typeof lastStep === 'string' ? this.text.add(lastStep) : NONE;
+      for (const [key, column] of metaKeys) column[i] = this.text.add(metaText(metaValue(meta, key)));
+      for (const h of hours) h.column[i] = h.hourOf(timestamp);
       this.link(i, traceId, timestamp);
     }
     return true;
@@ -182,6 +217,9 @@ export class EventColumns {
       this.traceLast = room(this.traceLast, this.traces);
       this.traceMin = room(this.traceMin, this.traces);
       this.traceMax = room(this.traceMax, this.traces);
+      this.traceLast[t] = -1;
+    }
+    if (this.traceLast[t] === -1) {
       this.traceFirst[t] = i;
       this.traceMin[t] = timestamp;
       this.traceMax[t] = timestamp;
@@ -193,10 +231,107 @@ export class EventColumns {
     this.traceLast[t] = i;
   }
 
-  /** Moves `start` past the events whose rows a retention purge deleted. */
-  private dropPurged(): void {
-    const first = (this.firstSeq.get() as number | null) ?? Infinity;
-    while (this.start < this.size && this.seq[this.start]! < first) this.start++;
+  /** After a catch-up: notes purged rows, starts over if the table was emptied and refilled, compacts when due. */
+  private settle(): void {
+    const { first, last } = this.bounds.get() as { first: number | null; last: number | null };
+    if (last !== null && last < this.lastSeq) {
+      // Every row past a point was deleted and numbering went back: read them all again.
+      this.reset();
+      this.catchUp();
+      return;
+    }
+    this.firstSeq = first ?? this.lastSeq + 1;
+    if (this.size - this.compacted > Math.max(this.chunkRows, this.size / 8)) this.compact();
+  }
+
+  private reset(): void {
+    this.size = this.traces = this.compacted = this.lastSeq = this.firstSeq = 0;
+    this.traceIds = new Dictionary();
+    this.text = new Dictionary();
+    this.meta = new Map([...this.meta.keys()].map((key) => [key, new Int32Array(1024)]));
+    this.hours.clear();
+  }
+
+  /**
+   * Lays every journey's events side by side, in arrival order within each, leaving out
+   * purged events and the journeys left with none (a counting sort by journey).
+   */
+  private compact(): void {
+    const n = this.size;
+    const oldTraces = this.traces;
+    const kept = new Int32Array(oldTraces);
+    for (let i = 0; i < n; i++) if (this.seq[i]! >= this.firstSeq) kept[this.trace[i]!]!++;
+    // New journey codes, in the old order, for the journeys with events left.
+    const renumber = new Int32Array(oldTraces).fill(-1);
+    const ids = new Dictionary();
+    const offset: number[] = [0];
+    for (let t = 0; t < oldTraces; t++) {
+      if (kept[t] === 0) continue;
+      renumber[t] = ids.add(this.traceIds.names[t]!);
+      offset.push(offset[offset.length - 1]! + kept[t]!);
+    }
+    const traces = ids.names.length;
+    const cursor = Int32Array.from(offset.slice(0, traces));
+    // Index order is arrival order within each journey, so a stable placement keeps it.
+    const to = new Int32Array(n);
+    for (let i = 0; i < n; i++) to[i] = this.seq[i]! >= this.firstSeq ? cursor[renumber[this.trace[i]!]!]!++ : -1;
+    const size = offset[traces]!;
+    this.seq = permuted(this.seq, to, n);
+    this.timestamp = permuted(this.timestamp, to, n);
+    this.service = permuted(this.service, to, n);
+    this.step = permuted(this.step, to, n);
+    this.status = permuted(this.status, to, n);
+    this.reason = permuted(this.reason, to, n);
+    this.subType = permuted(this.subType, to, n);
+    this.lastStep = permuted(this.lastStep, to, n);
+    for (const [key, column] of this.meta) this.meta.set(key, permuted(column, to, n));
+    for (const h of this.hours.values()) h.column = permuted(h.column, to, n);
+    let k = 0;
+    for (let a = 0; a < n; a++) {
+      const moved = to[this.arrival[a]!]!;
+      if (moved >= 0) this.arrival[k++] = moved;
+    }
+    this.traceFirst = new Int32Array(Math.max(1024, traces));
+    this.traceLast = new Int32Array(Math.max(1024, traces));
+    this.traceMin = new Float64Array(Math.max(1024, traces));
+    this.traceMax = new Float64Array(Math.max(1024, traces));
+    for (let t = 0; t < traces; t++) {
+      const first = offset[t]!;
+      const last = offset[t + 1]! - 1;
+      this.traceFirst[t] = first;
+      this.traceLast[t] = last;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = first; i <= last; i++) {
+        this.trace[i] = t;
+        this.next[i] = i < last ? i + 1 : -1;
+        const ts = this.timestamp[i]!;
+        if (ts < min) min = ts;
+        if (ts > max) max = ts;
+      }
+      this.traceMin[t] = min;
+      this.traceMax[t] = max;
+    }
+    this.traces = traces;
+    this.traceIds = ids;
+    this.size = size;
+    this.compacted = size;
+  }
+
+  /** Each event's hour of day in `timeZone`, kept up to date for the last few zones asked about. */
+  hoursIn(timeZone: string): Uint8Array {
+    let h = this.hours.get(timeZone);
+    if (!h) {
+      const hourOf = hourOfDayIn(timeZone);
+      const column = new Uint8Array(this.seq.length);
+      for (let i = 0; i < this.size; i++) column[i] = hourOf(this.timestamp[i]!);
+      h = { hourOf, column };
+      if (this.hours.size >= MAX_TIME_ZONES) this.hours.delete(this.hours.keys().next().value!);
+    }
+    // Re-inserted: the map's order is that of the last use.
+    this.hours.delete(timeZone);
+    this.hours.set(timeZone, h);
+    return h.column;
   }
 
   /**
@@ -207,18 +342,18 @@ export class EventColumns {
     let column = this.meta.get(key);
     if (column) return column;
     column = new Int32Array(this.seq.length).fill(NONE);
-    let i = this.start;
-    let after = this.start < this.size ? this.seq[this.start]! - 1 : this.lastSeq;
+    // Rows come in seq order, as `arrival` lists the events held; a row purged since is not held.
+    let k = 0;
+    let after = this.firstSeq - 1;
     for (;;) {
-      const rows = this.metaAfter.all(after, this.lastSeq) as Array<[number, string | null]>;
+      const rows = this.metaRows.all(after, this.lastSeq) as Array<[number, string | null]>;
       if (rows.length === 0) break;
       for (const [seq, metaJson] of rows) {
-        while (i < this.size && this.seq[i]! < seq) i++;
-        if (this.seq[i] === seq && metaJson !== null) {
-          const meta = JSON.parse(metaJson) as Record<string, unknown>;
-          column[i] = this.text.add(metaText(Object.hasOwn(meta, key) ? meta[key] : undefined));
-        }
         after = seq;
+        while (k < this.size && this.seq[this.arrival[k]!]! < seq) k++;
+        const i = this.arrival[k];
+        if (k === this.size || this.seq[i!] !== seq || metaJson === null) continue;
+        column[i!] = this.text.add(metaText(metaValue(JSON.parse(metaJson) as Record<string, unknown>, key)));
       }
     }
     this.meta.set(key, column);
