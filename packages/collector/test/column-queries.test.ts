@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { bottlenecksOverColumns, funnelOverColumns } from '../src/store/sqlite/column-queries.js';
 import { EventColumns } from '../src/store/sqlite/event-columns.js';
 import { createSqliteStore, type PreparedItem } from '../src/store/index.js';
-import { tempDir } from './helpers.js';
+import { seededRandom, tempDir } from './helpers.js';
 
 /**
  * The store answers funnels and bottlenecks from its in-memory columns. Here they are
@@ -22,16 +22,6 @@ const D = Date.UTC(2026, 10, 1);
 const STEPS = ['APPLICATION_STARTED', 'IDENTITY_VERIFIED', 'DATA_COLLECTED', 'REVIEWED', 'COMPLETED', 'DROPPED'];
 const STAGES = ['attract', 'select', 'capture', 'payment', 'done'];
 
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Sent {
   event: ProgressEvent & { eventId: string };
@@ -39,7 +29,7 @@ interface Sent {
 }
 
 describe('funnels and bottlenecks from the columns', () => {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const { dir, cleanup } = tempDir();
   const store = createSqliteStore({ path: join(dir, 'columns.db') });

@@ -88,3 +88,15 @@ export const session = (sessionId: string, extra: Record<string, unknown> = {}) 
   status: 'active',
   ...extra,
 });
+
+/** A seeded PRNG (mulberry32) in [0, 1), so a failing random test can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

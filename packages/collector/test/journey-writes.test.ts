@@ -6,7 +6,7 @@ import { applyPragmas, migrate } from '../src/store/sqlite/schema.js';
 import type { IngestRow } from '../src/store/sqlite/rows.js';
 import { journeyEventFromRow, traceFromRow } from '../src/store/sqlite/trace-rows.js';
 import { createWrites, type WriteJob } from '../src/store/sqlite/writes.js';
-import { tempDir } from './helpers.js';
+import { seededRandom, tempDir } from './helpers.js';
 
 /**
  * The writer's journey bookkeeping driven the way the writer thread drives it: groups of
@@ -18,17 +18,6 @@ import { tempDir } from './helpers.js';
 const T0 = Date.UTC(2026, 10, 1, 9);
 const STEPS = ['LANDING_VIEWED', 'IDENTITY_VERIFIED', 'DATA_COLLECTED', 'FORM_SUBMITTED', 'REVIEWED', 'COMPLETED'];
 
-/** A seeded PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 let counter = 0;
 /** INSERT parameters of a progress event (see INSERT_SQL.progress); a null traceId breaks the NOT NULL rule. */
@@ -108,7 +97,7 @@ describe('journey states in the writer', () => {
   });
 
   it('matches journeys computed from scratch after random groups, failures, rollbacks and flushes', () => {
-    const rnd = random(20261202);
+    const rnd = seededRandom(20261202);
     const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
     const traces = Array.from({ length: 40 }, (_, i) => `t-${i}`);
     let failed = 0;

@@ -29,6 +29,7 @@ import type { BottleneckEventRow } from '../store/analytics.js';
 import type { Store } from '../store/store.js';
 import { nearestRanks } from './percentiles.js';
 import { hourOfDayIn } from './time-zone.js';
+import { withRoom } from './typed-arrays.js';
 
 /** Most reasons listed per status and step. */
 const TOP_REASONS = 5;
@@ -95,11 +96,7 @@ class Samples {
   values = new Float64Array(16);
   n = 0;
   push(v: number): void {
-    if (this.n === this.values.length) {
-      const larger = new Float64Array(this.n * 2);
-      larger.set(this.values);
-      this.values = larger;
-    }
+    this.values = withRoom(this.values, this.n + 1);
     this.values[this.n++] = v;
   }
 }
@@ -165,17 +162,13 @@ export class BottleneckTally {
   /** `hour`: the hour of day of `timestamp` in the report's time zone. */
   push(timestamp: number, hour: number, step: number, status: number, reason: number, lastStep: number): void {
     if (this.n === this.ts.length) {
-      const grow = <A extends Float64Array | Int32Array>(a: A): A => {
-        const b = new (a.constructor as new (n: number) => A)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.ts = grow(this.ts);
-      this.hour = grow(this.hour);
-      this.step = grow(this.step);
-      this.status = grow(this.status);
-      this.reason = grow(this.reason);
-      this.lastStep = grow(this.lastStep);
+      const size = this.n + 1;
+      this.ts = withRoom(this.ts, size);
+      this.hour = withRoom(this.hour, size);
+      this.step = withRoom(this.step, size);
+      this.status = withRoom(this.status, size);
+      this.reason = withRoom(this.reason, size);
+      this.lastStep = withRoom(this.lastStep, size);
       this.order = new Int32Array(this.ts.length);
     }
     const i = this.n++;

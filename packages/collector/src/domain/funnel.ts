@@ -17,6 +17,7 @@
  * continues the chain.
  */
 import { nearestRanks } from './percentiles.js';
+import { withRoom } from './typed-arrays.js';
 
 /** One progress event, as a funnel reads it. */
 export interface FunnelEvent {
@@ -74,13 +75,8 @@ export class ChainFinder {
 
   push(timestamp: number, rank: number): void {
     if (this.n === this.ts.length) {
-      const grow = <A extends Float64Array | Int32Array>(a: A): A => {
-        const b = new (a.constructor as new (n: number) => A)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.ts = grow(this.ts);
-      this.rank = grow(this.rank);
+      this.ts = withRoom(this.ts, this.n + 1);
+      this.rank = withRoom(this.rank, this.n + 1);
       this.order = new Int32Array(this.ts.length);
     }
     this.ts[this.n] = timestamp;

@@ -27,7 +27,7 @@ export function funnelOverColumns(c: EventColumns, q: FunnelQuery): FunnelAnswer
   const service = c.text.find(q.service);
   if (service !== undefined) {
     const stepOf = q.stepField === 'meta.subType' ? c.subType : c.step;
-    // An event's rank in the funnel by its step code: the first position of its step, -1 for none.
+    // An event's rank in the funnel by its step code: the first position of its step; none for other steps.
     const ranks = stepRanks(q.steps);
     const rankOf = new Map<number, number>();
     for (const [step, rank] of ranks) {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { hourOfDayIn } from '../../domain/time-zone.js';
+import { withRoom } from '../../domain/typed-arrays.js';
 import { STATUSES } from '@waymark/protocol';
 
 /** Rows read from the database per step of a catch-up, by default. */
@@ -38,13 +39,6 @@ class Dictionary {
 
 type Column = Int32Array | Float64Array | Uint8Array;
 
-/** `column` with room for `size` entries, copied into a larger one when full. */
-function room<C extends Column>(column: C, size: number): C {
-  if (size <= column.length) return column;
-  const larger = new (column.constructor as new (n: number) => C)(Math.max(size, column.length * 2));
-  larger.set(column);
-  return larger;
-}
 
 /** `column` rearranged: entry i moves to `to[i]` (left out when -1). */
 function permuted<C extends Column>(column: C, to: Int32Array, size: number): C {
@@ -155,19 +149,19 @@ export class EventColumns {
       return false;
     }
     const size = this.size + rows.length;
-    this.seq = room(this.seq, size);
-    this.timestamp = room(this.timestamp, size);
-    this.trace = room(this.trace, size);
-    this.next = room(this.next, size);
-    this.service = room(this.service, size);
-    this.step = room(this.step, size);
-    this.status = room(this.status, size);
-    this.reason = room(this.reason, size);
-    this.subType = room(this.subType, size);
-    this.lastStep = room(this.lastStep, size);
-    this.arrival = room(this.arrival, size);
-    for (const [key, column] of this.meta) this.meta.set(key, room(column, size));
-    for (const h of this.hours.values()) h.column = room(h.column, size);
+    this.seq = withRoom(this.seq, size);
+    this.timestamp = withRoom(this.timestamp, size);
+    this.trace = withRoom(this.trace, size);
+    this.next = withRoom(this.next, size);
+    this.service = withRoom(this.service, size);
+    this.step = withRoom(this.step, size);
+    this.status = withRoom(this.status, size);
+    this.reason = withRoom(this.reason, size);
+    this.subType = withRoom(this.subType, size);
+    this.lastStep = withRoom(this.lastStep, size);
+    this.arrival = withRoom(this.arrival, size);
+    for (const [key, column] of this.meta) this.meta.set(key, withRoom(column, size));
+    for (const h of this.hours.values()) h.column = withRoom(h.column, size);
     const metaKeys = [...this.meta];
     const hours = [...this.hours.values()];
     for (const row of rows) {
@@ -213,10 +207,10 @@ export class EventColumns {
     this.trace[i] = t;
     if (t === this.traces) {
       this.traces++;
-      this.traceFirst = room(this.traceFirst, this.traces);
-      this.traceLast = room(this.traceLast, this.traces);
-      this.traceMin = room(this.traceMin, this.traces);
-      this.traceMax = room(this.traceMax, this.traces);
+      this.traceFirst = withRoom(this.traceFirst, this.traces);
+      this.traceLast = withRoom(this.traceLast, this.traces);
+      this.traceMin = withRoom(this.traceMin, this.traces);
+      this.traceMax = withRoom(this.traceMax, this.traces);
       this.traceLast[t] = -1;
     }
     if (this.traceLast[t] === -1) {
