@@ -36,12 +36,13 @@ export function funnelOverColumns(c: EventColumns, q: FunnelQuery): FunnelAnswer
     }
     const groupOf = q.breakdown ? c.metaColumn(q.breakdown.slice('meta.'.length)) : undefined;
     const finder = new ChainFinder(q.steps, q.window, ranks);
-    const { traceFirst, traceMin, traceMax, next, timestamp, seq, service: services } = c;
+    const { traceFirst, traceMin, traceMax, traceServices, next, timestamp, seq, service: services } = c;
     const firstSeq = c.firstSeq;
+    const bit = c.serviceBit(service);
     /** The event of each push, for the group of the chain's step-1 event. */
     const pushed: number[] = [];
     for (let t = 0; t < c.traces; t++) {
-      if (traceMax[t]! < from || traceMin[t]! > to) continue;
+      if ((traceServices[t]! & bit) === 0 || traceMax[t]! < from || traceMin[t]! > to) continue;
       pushed.length = 0;
       for (let i = traceFirst[t]!; i !== -1; i = next[i]!) {
         if (services[i] !== service || seq[i]! < firstSeq) continue;
@@ -74,10 +75,11 @@ export function bottlenecksOverColumns(c: EventColumns, q: BottleneckColumnsQuer
   const service = c.text.find(q.service);
   if (service === undefined) return tally.report();
   const hours = c.hoursIn(q.timeZone);
-  const { traceFirst, traceMin, traceMax, next, timestamp, seq, step, status, reason, lastStep, service: services } = c;
+  const { traceFirst, traceMin, traceMax, traceServices, next, timestamp, seq, step, status, reason, lastStep, service: services } = c;
   const firstSeq = c.firstSeq;
+  const bit = c.serviceBit(service);
   for (let t = 0; t < c.traces; t++) {
-    if (traceMax[t]! < from || traceMin[t]! > to) continue;
+    if ((traceServices[t]! & bit) === 0 || traceMax[t]! < from || traceMin[t]! > to) continue;
     let pushed = 0;
     for (let i = traceFirst[t]!; i !== -1; i = next[i]!) {
       if (services[i] !== service || seq[i]! < firstSeq) continue;

@@ -106,6 +106,10 @@ export class EventColumns {
   traceLast = new Int32Array(1024);
   traceMin = new Float64Array(1024);
   traceMax = new Float64Array(1024);
+  /** Per journey, a bit per service it has events of (see `serviceBit`): queries skip the journeys of other services. */
+  traceServices = new Int32Array(1024);
+  /** Each service's bit, by service code: the first 31 services one each, the rest share the last. */
+  private serviceBits = new Map<number, number>();
   private traceIds = new Dictionary();
   /** Services, steps, reasons, subtypes and meta values. */
   text = new Dictionary();
@@ -211,9 +215,11 @@ export class EventColumns {
       this.traceLast = withRoom(this.traceLast, this.traces);
       this.traceMin = withRoom(this.traceMin, this.traces);
       this.traceMax = withRoom(this.traceMax, this.traces);
+      this.traceServices = withRoom(this.traceServices, this.traces);
       this.traceLast[t] = -1;
     }
     if (this.traceLast[t] === -1) {
+      this.traceServices[t] = 0;
       this.traceFirst[t] = i;
       this.traceMin[t] = timestamp;
       this.traceMax[t] = timestamp;
@@ -222,7 +228,15 @@ export class EventColumns {
       if (timestamp < this.traceMin[t]!) this.traceMin[t] = timestamp;
       if (timestamp > this.traceMax[t]!) this.traceMax[t] = timestamp;
     }
+    this.traceServices[t]! |= this.serviceBit(this.service[i]!);
     this.traceLast[t] = i;
+  }
+
+  /** The bit of a service in `traceServices`. */
+  serviceBit(code: number): number {
+    let bit = this.serviceBits.get(code);
+    if (bit === undefined) this.serviceBits.set(code, (bit = 1 << Math.min(this.serviceBits.size, 31)));
+    return bit;
   }
 
   /** After a catch-up: notes purged rows, starts over if the table was emptied and refilled, compacts when due. */
@@ -242,6 +256,7 @@ export class EventColumns {
     this.size = this.traces = this.compacted = this.lastSeq = this.firstSeq = 0;
     this.traceIds = new Dictionary();
     this.text = new Dictionary();
+    this.serviceBits.clear();
     this.meta = new Map([...this.meta.keys()].map((key) => [key, new Int32Array(1024)]));
     this.hours.clear();
   }
@@ -289,6 +304,7 @@ export class EventColumns {
     this.traceLast = new Int32Array(Math.max(1024, traces));
     this.traceMin = new Float64Array(Math.max(1024, traces));
     this.traceMax = new Float64Array(Math.max(1024, traces));
+    this.traceServices = new Int32Array(Math.max(1024, traces));
     for (let t = 0; t < traces; t++) {
       const first = offset[t]!;
       const last = offset[t + 1]! - 1;
@@ -296,15 +312,18 @@ export class EventColumns {
       this.traceLast[t] = last;
       let min = Infinity;
       let max = -Infinity;
+      let services = 0;
       for (let i = first; i <= last; i++) {
         this.trace[i] = t;
         this.next[i] = i < last ? i + 1 : -1;
         const ts = this.timestamp[i]!;
         if (ts < min) min = ts;
         if (ts > max) max = ts;
+        services |= this.serviceBit(this.service[i]!);
       }
       this.traceMin[t] = min;
       this.traceMax[t] = max;
+      this.traceServices[t] = services;
     }
     this.traces = traces;
     this.traceIds = ids;
