@@ -276,6 +276,8 @@ interface Result {
 const FUNNEL_STEPS = ['IDENTITY_VERIFIED', 'DATA_COLLECTED', 'REVIEWED', 'COMPLETED'];
 const WHOLE = { from: END - DAYS * DAY, to: END };
 const LAST_DAY = { from: END - DAY, to: END };
+/** The dashboard's default range. */
+const LAST_WEEK = { from: END - 7 * DAY, to: END };
 const WEEK = { from: DATES[DATES.length - 7]!, to: LAST_DATE };
 const DEVICE = 'kiosk-0001';
 const PAGE = 1_000;
@@ -324,9 +326,11 @@ const byDevice = (table: string) => `WITH RECURSIVE dev(id) AS (
 const QUERIES: Query[] = [
   { ...funnelQuery(`${DAYS} days`, WHOLE, false), describe: true },
   funnelQuery(`${DAYS} days`, WHOLE, true),
+  funnelQuery('7 days', LAST_WEEK, false),
   funnelQuery('last day', LAST_DAY, false),
   funnelQuery('last day', LAST_DAY, true),
   { ...bottleneckQuery(`${DAYS} days`, WHOLE), describe: true },
+  bottleneckQuery('7 days', LAST_WEEK),
   bottleneckQuery('last day', LAST_DAY),
   {
     name: `daily summaries, a week (first page of ${int(PAGE)})`,
