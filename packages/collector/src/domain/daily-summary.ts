@@ -11,7 +11,7 @@
 import { ERROR_CATEGORIES, ERROR_SEVERITIES, SESSION_STATUSES, type MetricType } from '@waymark/protocol/types';
 import type { DailyRecords, DailySummary, DevicePlace, MetricSummary } from '../store/analytics.js';
 import type { Store } from '../store/store.js';
-import { nearestRank } from './funnel.js';
+import { nearestRank } from './percentiles.js';
 import { dayRange } from './time-zone.js';
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;

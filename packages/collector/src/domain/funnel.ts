@@ -209,14 +209,6 @@ export interface FunnelStep {
   p95MsFromPrevious: number | null;
 }
 
-/**
- * The nearest-rank percentile: the ⌈p·n⌉-th smallest value, so every figure is a time
- * some trace actually took. `sorted` is in ascending order.
- */
-export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1]!;
-}
 
 /** The report of a funnel over the levels of many traces. */
 export function funnelReport(levels: readonly TraceLevel[], steps: readonly string[]): FunnelStep[] {

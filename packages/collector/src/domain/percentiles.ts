@@ -51,3 +51,12 @@ export function nearestRanks(values: Float64Array, ps: readonly number[]): Array
     return value;
   });
 }
+
+/**
+ * The nearest-rank percentile: the ⌈p·n⌉-th smallest value, so every figure is a time
+ * some trace actually took. `sorted` is in ascending order.
+ */
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1]!;
+}

@@ -15,7 +15,7 @@
  *   is in it). Median and 95th percentile, nearest-rank.
  */
 import type { Store } from '../store/store.js';
-import { nearestRank } from './funnel.js';
+import { nearestRank } from './percentiles.js';
 
 export const LOSS_WINDOW_MS = 24 * 3_600_000;
 export const LAG_WINDOW_MS = 3_600_000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { funnelReport, nearestRank, traceLevel, traceLevels, type FunnelEvent } from '../../src/domain/funnel.js';
+import { funnelReport, traceLevel, traceLevels, type FunnelEvent } from '../../src/domain/funnel.js';
+import { nearestRank } from '../../src/domain/percentiles.js';
 
 const STEPS = ['IDENTITY_VERIFIED', 'DATA_COLLECTED', 'REVIEWED', 'COMPLETED'];
 const [I, D, R, C] = STEPS as [string, string, string, string];

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestRank } from '../../src/domain/funnel.js';
-import { nearestRanks } from '../../src/domain/percentiles.js';
+import { nearestRank, nearestRanks } from '../../src/domain/percentiles.js';
 import { seededRandom } from '../helpers.js';
 
 describe('nearestRanks', () => {
