@@ -13,7 +13,7 @@
  *   npm run bench -w @waymark/bench-analytics -- [--events 10000000 | --traces N]
  *     [--runs 5] [--limit-s 120] [--days 30] [--devices 1000] [--seed 1] [--fresh]
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { peakRssMb, startServerProcess, type ServerProcess } from '@waymark/bench-process';
 import { createSqliteStore, INSERT_SQL, MIGRATIONS, type PreparedItem } from '@waymark/collector/store';
 import { DATASET_VERSION, dataset, emptyCounts, type DatasetCounts, type DatasetOptions } from './dataset.js';
 import { compareWithStore, loadDatabase, type LoadStats } from './load.js';
@@ -166,45 +167,20 @@ async function build(): Promise<Cached> {
 // ---------------------------------------------------------------------------
 // The collector process.
 
-interface Server {
-  child: ChildProcess;
-  url: string;
+interface Server extends ServerProcess {
   /** Keep-alive, one connection: the requests of a query go one after another. */
   agent: http.Agent;
-  stderr: () => string;
 }
 
 const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-/** Peak resident set of a live process, from the kernel's high-water mark. */
-function peakRssMb(pid: number): number {
-  const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb ?? 0) / 1_024;
-}
 
 /** The highest peak RSS of the collector processes so far. */
 let serverPeakMb = 0;
 const alive = (server: Server) => server.child.exitCode === null && server.child.signalCode === null;
 
-function startServer(): Promise<Server> {
+async function startServer(): Promise<Server> {
   const config = JSON.stringify({ db: dbFile, now: END, timeZone: TIME_ZONE });
-  const child = spawn(process.execPath, [join(here, 'serve.mjs'), config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err = (err + chunk.toString()).slice(-4_000);
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /http:\/\/[^\s]+/.exec(out)?.[0];
-      if (!url) return;
-      child.stdout!.off('data', onData).resume();
-      resolve({ child, url, agent: newAgent(), stderr: () => err });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the collector exited with ${code} before listening: ${out}${err}`)));
-  });
+  return { ...(await startServerProcess([join(here, 'serve.mjs'), config])), agent: newAgent() };
 }
 
 /** Stops the collector: SIGTERM, or SIGKILL when it is stuck in a computation and cannot hear it. */
@@ -212,9 +188,8 @@ async function stopServer(server: Server, kill = false): Promise<void> {
   server.agent.destroy();
   if (!alive(server)) return;
   serverPeakMb = Math.max(serverPeakMb, peakRssMb(server.child.pid!));
-  const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
   server.child.kill(kill ? 'SIGKILL' : 'SIGTERM');
-  const code = await exited;
+  const code = await server.exited;
   if (!kill && code !== 0) throw new Error(`the collector exited with ${code}: ${server.stderr()}`);
 }
 

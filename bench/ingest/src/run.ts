@@ -15,15 +15,16 @@
  *   npm run bench -w @waymark/bench-ingest -- [--runs 3] [--requests 10000]
  *     [--connections 200] [--a-seconds 10]
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { peakRssMb, startServerProcess, type ServerProcess } from '@waymark/bench-process';
 import { v7 as uuidv7 } from 'uuid';
 
 const ITEMS_PER_REQUEST = 50;
@@ -208,50 +209,10 @@ interface PhaseResult {
   peakRssMb: number;
 }
 
-/** Peak resident set of a live process, from the kernel's high-water mark. */
-function peakRssMb(pid: number): number {
-  const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb ?? 0) / 1024;
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-  });
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  /** What it wrote to stderr, shown when it fails. */
-  stderr: () => string;
-}
-
-/** Starts a server process and resolves with the URL it prints once listening. */
-function startServer(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err = (err + chunk.toString()).slice(-4_000);
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /http:\/\/[^\s]+/.exec(out)?.[0];
-      if (!url) return;
-      child.stdout!.off('data', onData).resume();
-      resolve({ child, url, stderr: () => err });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening: ${out}${err}`)));
-  });
-}
-
 /** Stops a server with SIGTERM; it must exit cleanly (the collector commits and checkpoints first). */
-async function stopServer(server: Server, name: string): Promise<void> {
+async function stopServer(server: ServerProcess, name: string): Promise<void> {
   server.child.kill('SIGTERM');
-  const code = await exited(server.child);
+  const code = await server.exited;
   if (code !== 0) throw new Error(`${name} exited with ${code}: ${server.stderr()}`);
 }
 
@@ -275,7 +236,7 @@ function checkLoad(phase: string, load: LoadResult): void {
 // Phases.
 
 async function bareHttp(bodiesFile: string): Promise<PhaseResult> {
-  const server = await startServer([join(here, 'bare-server.mjs')]);
+  const server = await startServerProcess([join(here, 'bare-server.mjs')]);
   let load: LoadResult;
   let rss: number;
   try {
@@ -289,7 +250,7 @@ async function bareHttp(bodiesFile: string): Promise<PhaseResult> {
 }
 
 async function collector(bodiesFile: string, db: string): Promise<PhaseResult> {
-  const server = await startServer([collectorCli, '--port', '0', '--db', db, '--quiet']);
+  const server = await startServerProcess([collectorCli, '--port', '0', '--db', db, '--quiet']);
   let load: LoadResult;
   let rss: number;
   try {

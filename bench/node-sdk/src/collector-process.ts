@@ -2,10 +2,11 @@
  * A collector in its own process — the built CLI on a fresh database — so it does
  * not share a thread with the SDK under test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { startServerProcess } from '@waymark/bench-process';
 
 const cli = join(dirname(createRequire(import.meta.url).resolve('@waymark/collector')), 'cli.js');
 
@@ -19,38 +20,22 @@ export interface CollectorProcess {
 }
 
 /** Starts `node packages/collector/dist/cli.js --port 0 --db <db> --quiet` and resolves with the URL it prints. */
-export function startCollectorProcess(db: string): Promise<CollectorProcess> {
-  const child = spawn(process.execPath, [cli, '--port', '0', '--db', db, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err = (err + chunk.toString()).slice(-4_000);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /http:\/\/[^\s]+/.exec(out)?.[0];
-      if (!url) return;
-      child.stdout!.off('data', onData).resume();
-      resolve({
-        url,
-        child,
-        async progressCounts() {
-          const text = await (await fetch(`${url}/metrics`)).text();
-          const count = (outcome: string) => Number(new RegExp(`^waymark_items_total\\{kind="progress",outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-          return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected') };
-        },
-        async stop() {
-          child.kill('SIGTERM');
-          const code = await exited;
-          if (code !== 0) throw new Error(`collector exited with ${code}: ${err}`);
-        },
-      });
-    };
-    child.stdout!.on('data', onData);
-    void exited.then((code) => reject(new Error(`collector exited with ${code} before listening: ${out}${err}`)));
-  });
+export async function startCollectorProcess(db: string): Promise<CollectorProcess> {
+  const { child, url, stderr, exited } = await startServerProcess([cli, '--port', '0', '--db', db, '--quiet']);
+  return {
+    url,
+    child,
+    async progressCounts() {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const count = (outcome: string) => Number(new RegExp(`^waymark_items_total\\{kind="progress",outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+      return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected') };
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0) throw new Error(`collector exited with ${code}: ${stderr()}`);
+    },
+  };
 }
 
 /** Rows in the progress table of a stopped collector's database. */

@@ -1,3 +1,4 @@
+import type { Store } from '../store/store.js';
 import { FunnelTally, type FunnelStep, type TraceLevel } from './funnel.js';
 
 /** A funnel question, as `GET /api/funnel` asks it. */
@@ -59,4 +60,9 @@ export function funnelAnswer(q: FunnelQuery, levels: readonly TraceLevel[]): Fun
     tally.add(l.level, l.times);
   }
   return funnelAnswerOf(q, all, groups);
+}
+
+/** A funnel over the store's progress events: the store computes it where its events are. */
+export function funnel(store: Store, q: FunnelQuery): Promise<FunnelAnswer> {
+  return store.funnel(q);
 }

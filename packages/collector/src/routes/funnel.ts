@@ -1,5 +1,6 @@
 import { FunnelQuerySchema } from '@waymark/protocol';
 import { Hono } from 'hono';
+import { funnel } from '../domain/funnel-query.js';
 import type { RouteDeps } from '../http/deps.js';
 import type { CollectorEnv } from '../http/env.js';
 import { readQuery } from '../http/read-query.js';
@@ -8,6 +9,6 @@ import { readQuery } from '../http/read-query.js';
 export function funnelRoutes({ store }: RouteDeps) {
   return new Hono<CollectorEnv>().get('/', async (c) => {
     const q = readQuery(c, FunnelQuerySchema);
-    return q.ok ? c.json(await store.funnel(q.value)) : q.response;
+    return q.ok ? c.json(await funnel(store, q.value)) : q.response;
   });
 }
