@@ -4,9 +4,10 @@ import { tempDir } from './helpers.js';
 import { describeStoreContract } from './store-contract.js';
 import { describeAnalyticsStoreContract } from './analytics-store-contract.js';
 
-describeStoreContract('SQLite', async () => {
+/** A fresh SQLite store in a directory of its own, removed by `dispose`. */
+const openSqlite = (file: string) => async () => {
   const { dir, cleanup } = tempDir();
-  const store = createSqliteStore({ path: join(dir, 'contract.db') });
+  const store = createSqliteStore({ path: join(dir, file) });
   await store.ready;
   return {
     store,
@@ -15,17 +16,7 @@ describeStoreContract('SQLite', async () => {
       cleanup();
     },
   };
-});
+};
 
-describeAnalyticsStoreContract('SQLite', async () => {
-  const { dir, cleanup } = tempDir();
-  const store = createSqliteStore({ path: join(dir, 'analytics.db') });
-  await store.ready;
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      cleanup();
-    },
-  };
-});
+describeStoreContract('SQLite', openSqlite('contract.db'));
+describeAnalyticsStoreContract('SQLite', openSqlite('analytics.db'));
